@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a convenience.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ARGS   ?=
+
+.PHONY: run test venv lint clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing into $(VENV) (first run takes a minute)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start the gateway (8000), REST (8001) and SOAP (8002) services on a seeded SQLite catalog.
+run: $(STAMP)
+	@$(BIN)/catalog run $(ARGS)
+
+## Run the whole pytest suite (SQLite and in-process limits unless DATABASE_URL / REDIS_URL are set).
+test: $(STAMP)
+	@$(BIN)/pytest $(ARGS)
+
+lint: $(STAMP)
+	@$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache

@@ -1,0 +1,1 @@
+"""What the three services share: environment parsing, base settings, keys, logging and the CLI."""

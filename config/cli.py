@@ -1,0 +1,266 @@
+"""`catalog`: the chores a newcomer needs, one subcommand each.
+
+    catalog run             migrate, seed, create the demo users, start all three services
+    catalog serve SERVICE   start one service as a real server (what the Procfile and
+                            docker-compose.yml run): gateway (uvicorn), rest / soap (gunicorn)
+    catalog migrate         create or update the tables
+    catalog seed            fill the catalog: --books N --seed S [--reset | --if-empty]
+    catalog demo-users      create reader/reader-pass and editor/editor-pass
+
+Failures a newcomer can hit (a port in use, a missing dependency, an unreachable database) end
+with one `error:` line and exit status 1, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.env import BASE_DIR, env_int, env_str
+
+DEFAULT_HOST = "127.0.0.1"
+
+
+class CliError(Exception):
+    """Ends the command with one `error:` line."""
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port_variable: str
+    default_port: int
+    settings: str
+
+    @property
+    def port(self) -> int:
+        return env_int(self.port_variable, self.default_port)
+
+    def server_command(self, host: str, port: int) -> list[str]:
+        """The real server for this service, sized by environment variables."""
+        if self.name == "gateway":
+            return [
+                sys.executable, "-m", "uvicorn", "gateway.asgi:application",
+                "--host", host, "--port", str(port),
+                "--workers", str(env_int("GATEWAY_WORKERS", 1)),
+                "--no-access-log", "--lifespan", "off",
+                "--timeout-graceful-shutdown", str(env_int("GRACEFUL_TIMEOUT", 20)),
+            ]  # fmt: skip
+        return [
+            sys.executable, "-m", "gunicorn", f"{self.name}_service.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(env_int("GUNICORN_WORKERS", 2)),
+            "--threads", str(env_int("GUNICORN_THREADS", 4)),
+            "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
+            "--graceful-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
+            "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
+        ]  # fmt: skip
+
+
+SERVICES = {
+    "gateway": Service("gateway", "CATALOG_GATEWAY_PORT", 8000, "gateway.settings"),
+    "rest": Service("rest", "CATALOG_REST_PORT", 8001, "rest_service.settings"),
+    "soap": Service("soap", "CATALOG_SOAP_PORT", 8002, "soap_service.settings"),
+}
+
+
+def _host() -> str:
+    return env_str("CATALOG_HOST", DEFAULT_HOST)
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rest_service.settings")
+    import django
+
+    django.setup()
+
+
+def _call(command: str, **options: object) -> None:
+    from django.core.management import call_command
+
+    call_command(command, **options)
+
+
+def migrate(_: argparse.Namespace | None = None) -> None:
+    _setup_django()
+    from django.db import DatabaseError
+
+    try:
+        _call("migrate", verbosity=0)
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CliError(f"migration failed: {first_line}") from None
+    print("Database is migrated.")
+
+
+def seed(args: argparse.Namespace) -> None:
+    _setup_django()
+    _call(
+        "seed_catalog", books=args.books, seed=args.seed, reset=args.reset, if_empty=args.if_empty
+    )
+
+
+def demo_users(_: argparse.Namespace | None = None) -> None:
+    _setup_django()
+    print("Demo users:")
+    _call("create_demo_users")
+
+
+def serve(args: argparse.Namespace) -> None:
+    service = SERVICES[args.service]
+    port = args.port or service.port
+    host = args.host or _host()
+    os.environ["DJANGO_SETTINGS_MODULE"] = service.settings
+    os.chdir(BASE_DIR)
+    command = service.server_command(host, port)
+    os.execv(command[0], command)
+
+
+def _check_port_free(host: str, port: int, variable: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise CliError(
+                f"port {port} on {host} is already in use (set {variable} to use another port)"
+            ) from None
+
+
+def _upstream_environment(host: str) -> dict[str, str]:
+    """The gateway finds the services on the ports this run gives them."""
+    env = dict(os.environ)
+    env.setdefault("GATEWAY_REST_URL", f"http://{host}:{SERVICES['rest'].port}")
+    env.setdefault("GATEWAY_SOAP_URL", f"http://{host}:{SERVICES['soap'].port}")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _banner(host: str) -> str:
+    gateway = f"http://{host}:{SERVICES['gateway'].port}"
+    rest = f"http://{host}:{SERVICES['rest'].port}"
+    soap = f"http://{host}:{SERVICES['soap'].port}"
+    return "\n".join(
+        [
+            "",
+            "Book catalog is up.",
+            f"  gateway       {gateway}/healthz",
+            f"  REST service  {rest}/healthz   admin: {rest}/admin/",
+            f"  SOAP service  {soap}/healthz",
+            "  Demo users    reader / reader-pass (catalog:read)",
+            "                editor / editor-pass (catalog:read catalog:write)",
+            "Press Ctrl-C to stop all three.",
+            "",
+        ]
+    )
+
+
+def _announce_when_healthy(host: str, timeout: float = 60.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    pending = {name: f"http://{host}:{svc.port}/healthz" for name, svc in SERVICES.items()}
+    while pending and time.monotonic() < deadline:
+        for name, url in list(pending.items()):
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    del pending[name]
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.3)
+    if pending:
+        print(
+            f"error: no answer from {', '.join(sorted(pending))} within {timeout:.0f} s", flush=True
+        )
+    else:
+        print(_banner(host), flush=True)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Prepare the embedded catalog, then supervise the three services until Ctrl-C."""
+    from honcho.environ import parse_procfile
+    from honcho.manager import Manager
+    from honcho.printer import Printer
+
+    host = _host()
+    for service in SERVICES.values():
+        _check_port_free(host, service.port, service.port_variable)
+    migrate()
+    _call("seed_catalog", books=args.books, seed=args.seed, if_empty=True)
+    demo_users()
+
+    procfile = parse_procfile((BASE_DIR / "Procfile").read_text())
+    manager = Manager(Printer(sys.stdout))
+    env = _upstream_environment(host)
+    for name, process in procfile.processes.items():
+        manager.add_process(name, process, env=env, cwd=str(BASE_DIR))
+    threading.Thread(target=_announce_when_healthy, args=(host,), daemon=True).start()
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalog", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_parser = commands.add_parser("run", help="prepare the catalog and start all services")
+    run_parser.add_argument("--books", type=int, default=1000, help="books to seed if empty")
+    run_parser.add_argument("--seed", type=int, default=42)
+    run_parser.set_defaults(handler=run)
+
+    serve_parser = commands.add_parser("serve", help="start one service as a real server")
+    serve_parser.add_argument("service", choices=sorted(SERVICES))
+    serve_parser.add_argument("--host", default=None)
+    serve_parser.add_argument("--port", type=int, default=None)
+    serve_parser.set_defaults(handler=serve)
+
+    commands.add_parser("migrate", help="create or update the tables").set_defaults(handler=migrate)
+
+    seed_parser = commands.add_parser("seed", help="fill the catalog with demo data")
+    seed_parser.add_argument("--books", type=int, default=1000)
+    seed_parser.add_argument("--seed", type=int, default=42)
+    existing = seed_parser.add_mutually_exclusive_group()
+    existing.add_argument("--reset", action="store_true", help="replace an existing catalog")
+    existing.add_argument("--if-empty", action="store_true", help="keep an existing catalog")
+    seed_parser.set_defaults(handler=seed)
+
+    commands.add_parser("demo-users", help="create reader and editor").set_defaults(
+        handler=demo_users
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except CliError as exc:
+        _fail(str(exc))
+    except ModuleNotFoundError as exc:
+        _fail(f"missing dependency {exc.name!r}: run `make run` (it installs into .venv)")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+        from django.core.management import CommandError
+        from django.db import DatabaseError
+
+        if isinstance(exc, (CommandError, ImproperlyConfigured, DatabaseError)):
+            _fail(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        raise
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

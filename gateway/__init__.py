@@ -1,0 +1,1 @@
+"""The gateway: one module per integration concern, talking to the services over HTTP only."""

@@ -1,0 +1,1 @@
+"""The catalog domain: models, the service layer both protocols call, and the seed command."""

@@ -1,0 +1,71 @@
+"""Domain errors raised by the service layer. Each protocol maps them once, in one place
+(REST: rest_service's exception handler; SOAP: soap_service's fault mapping).
+
+    CatalogError
+    ├── NotFound          a row asked for by id / isbn / slug does not exist
+    ├── ValidationError   input breaks a rule; `errors` maps field -> messages
+    └── Conflict
+        ├── StaleVersion  optimistic concurrency: the caller's `version` is not the current one
+        └── InUse         a delete refused because books still refer to the row
+
+Like DRF's exceptions, each class carries a `default_code` (machine-readable, stable) and a
+`default_detail` (human-readable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class CatalogError(Exception):
+    default_code = "error"
+    default_detail = "The catalog could not complete the request."
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        super().__init__(self.detail)
+
+    @property
+    def code(self) -> str:
+        return self.default_code
+
+
+class NotFound(CatalogError):
+    default_code = "not_found"
+    default_detail = "Not found."
+
+    def __init__(self, resource: str, key: object) -> None:
+        self.resource = resource
+        self.key = key
+        super().__init__(f"{resource} {key} does not exist.")
+
+
+class ValidationError(CatalogError):
+    default_code = "invalid"
+    default_detail = "The input is invalid."
+
+    def __init__(self, errors: Mapping[str, Sequence[str]], detail: str | None = None) -> None:
+        self.errors: dict[str, list[str]] = {field: list(msgs) for field, msgs in errors.items()}
+        super().__init__(detail)
+
+
+class Conflict(CatalogError):
+    default_code = "conflict"
+    default_detail = "The request conflicts with the current state of the catalog."
+
+
+class StaleVersion(Conflict):
+    default_code = "stale_version"
+
+    def __init__(self, resource: str, key: object, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            f"{resource} {key} is at version {current_version}; reload it and try again."
+        )
+
+
+class InUse(Conflict):
+    default_code = "in_use"
+
+    def __init__(self, resource: str, key: object) -> None:
+        super().__init__(f"{resource} {key} is still referenced by books and cannot be deleted.")

@@ -1,0 +1,23 @@
+"""Who may do what, written once: REST puts these scopes in its tokens, SOAP checks them for
+WS-Security users, the gateway checks them per route class."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+CATALOG_READ = "catalog:read"
+CATALOG_WRITE = "catalog:write"
+
+
+def scopes_for(user: AbstractBaseUser | AnonymousUser) -> tuple[str, ...]:
+    """Staff edit the catalog; every other active user reads it."""
+    if not user.is_active:
+        return ()
+    if user.is_staff:
+        return (CATALOG_READ, CATALOG_WRITE)
+    return (CATALOG_READ,)
+
+
+def may_write(scopes: str | tuple[str, ...] | list[str]) -> bool:
+    granted = scopes.split() if isinstance(scopes, str) else scopes
+    return CATALOG_WRITE in granted

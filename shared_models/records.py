@@ -1,0 +1,82 @@
+"""What the selectors return: plain, slotted dataclasses, not model instances.
+
+Both protocols serialise these directly (orjson handles dataclasses; Spyne reads attributes), so a
+page of books never pays for per-field ModelSerializer work or lazy relation loading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True, frozen=True)
+class AuthorRef:
+    id: int
+    name: str
+
+
+@dataclass(slots=True, frozen=True)
+class PublisherRef:
+    id: int
+    name: str
+
+
+@dataclass(slots=True, frozen=True)
+class GenreRef:
+    slug: str
+    name: str
+
+
+@dataclass(slots=True, frozen=True)
+class BookRecord:
+    id: int
+    isbn: str
+    title: str
+    subtitle: str
+    authors: list[AuthorRef]
+    publisher: PublisherRef
+    genres: list[GenreRef]
+    published_date: date
+    language: str
+    pages: int
+    price: Decimal
+    currency: str
+    description: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(slots=True, frozen=True)
+class AuthorRecord:
+    id: int
+    name: str
+    birth_date: date | None
+
+
+@dataclass(slots=True, frozen=True)
+class PublisherRecord:
+    id: int
+    name: str
+    country: str
+
+
+@dataclass(slots=True, frozen=True)
+class GenreRecord:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(slots=True, frozen=True)
+class Page(Generic[T]):
+    """One page of a keyset-paginated list; cursors are opaque strings or None at either end."""
+
+    items: list[T]
+    next_cursor: str | None
+    previous_cursor: str | None

@@ -1,0 +1,236 @@
+"""A deterministic, realistic catalog of any size: the same seed always builds the same catalog.
+
+Rows are generated in batches and written with bulk inserts, so memory stays flat and a
+1,000,000-book catalog takes minutes. ISBNs come from a bijection on the book's index (multiply
+by a number coprime to 10^9), so they are unique without a lookup and always carry a valid check
+digit.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
+from shared_models.validation import isbn13_check_digit
+
+DEFAULT_BOOKS = 1000
+DEFAULT_SEED = 42
+DEFAULT_BATCH = 5000
+
+FIRST_NAMES = (
+    "Ada Alan Alice Amara Anna Arjun Ava Bea Ben Carla Chen Chiara Clara Daniel David Diego Elena "
+    "Emil Emma Eva Farah Felix Grace Hana Hugo Ines Ivan Jana Jonas Julia Kai Kenji Lara Leo Lina "
+    "Lucas Luca Maja Marco Maria Mateo Mei Mia Nadia Noah Nora Olga Omar Oscar Paula Petra Priya "
+    "Rafael Rosa Sara Sofia Tariq Theo Tomas Vera Yusuf Zoe"
+).split()
+LAST_NAMES = (
+    "Abara Achebe Andersen Baker Bauer Becker Bianchi Brown Castro Chen Costa Dubois Eriksen "
+    "Fischer Fontaine Garcia Gomez Hansen Hoffmann Ito Jansen Kaur Kim Kowalski Kruger Larsen "
+    "Laurent Lee Lopez Moreau Muller Murphy Nakamura Nguyen Novak Okafor Olsen Patel Perez Petrov "
+    "Ricci Rossi Santos Sato Schmidt Schneider Silva Smith Suzuki Tanaka Torres Varga Wagner "
+    "Walker Weber Wilson Wong Yamamoto Young Zhang"
+).split()
+ADJECTIVES = (
+    "Silent Hidden Last Golden Broken Distant Forgotten Burning Quiet Endless Secret Crimson "
+    "Northern Paper Glass Iron Wild Hollow Bright Lost Winter Summer Invisible Little Long "
+    "Midnight"
+).split()
+NOUNS = (
+    "River Garden Kingdom Machine Ocean Library Mountain City Bridge Archive Harbor Forest Empire "
+    "Lighthouse Map Orchard Station Island Mirror Letter Clockwork Atlas Theory Voyage Signal"
+).split()
+SUBJECTS = (
+    "Python Databases Networks Typography Cooking Gardening Astronomy Economics Philosophy "
+    "History Mathematics Architecture Photography Chess Music Psychology Design Sailing Climbing"
+).split()
+GENRES = (
+    ("fiction", "Fiction"), ("science-fiction", "Science fiction"), ("fantasy", "Fantasy"),
+    ("mystery", "Mystery"), ("thriller", "Thriller"), ("romance", "Romance"),
+    ("historical-fiction", "Historical fiction"), ("horror", "Horror"), ("poetry", "Poetry"),
+    ("biography", "Biography"), ("history", "History"), ("science", "Science"),
+    ("technology", "Technology"), ("programming", "Programming"), ("business", "Business"),
+    ("philosophy", "Philosophy"), ("travel", "Travel"), ("cooking", "Cooking"),
+    ("art", "Art"), ("children", "Children"), ("young-adult", "Young adult"),
+    ("self-help", "Self-help"), ("health", "Health"), ("religion", "Religion"),
+)  # fmt: skip
+PUBLISHER_WORDS = (
+    "Harbor Meridian Lantern Quill Northwind Atlas Ember Cedar Beacon Orchard Falcon Summit "
+    "Riverbend Keystone Juniper Compass Granite Willow Aurora Pinnacle"
+).split()
+PUBLISHER_SUFFIXES = ("Press", "Books", "Publishing", "House", "Editions", "& Sons", "Verlag")
+COUNTRIES = ("GB", "US", "DE", "FR", "ES", "IT", "NL", "SE", "JP", "CA", "AU", "IE", "PT", "PL")
+LANGUAGES = (("en", 60), ("de", 10), ("fr", 9), ("es", 8), ("it", 5), ("nl", 3), ("pt", 2),
+             ("ja", 2), ("sv", 1))  # fmt: skip
+CURRENCIES = (("EUR", 70), ("USD", 20), ("GBP", 10))
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2025, 12, 31)
+_ISBN_MULTIPLIER = 7919  # prime, coprime to 10: i -> i * 7919 mod 10^9 is a bijection
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    authors: int
+    publishers: int
+    genres: int
+    books: int
+
+
+def isbn_for(index: int, seed: int) -> str:
+    body = "978" + f"{(index * _ISBN_MULTIPLIER + seed * 104_729) % 10**9:09d}"
+    return body + str(isbn13_check_digit(body))
+
+
+def catalog_is_empty() -> bool:
+    return not (Book.objects.exists() or Author.objects.exists() or Publisher.objects.exists())
+
+
+@transaction.atomic
+def clear_catalog() -> None:
+    for model in (BookAuthor, BookGenre, Book, Author, Publisher, Genre):
+        model.objects.all().delete()
+
+
+def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _title(rng: random.Random) -> tuple[str, str]:
+    shape = rng.randrange(4)
+    if shape == 0:
+        return f"The {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}", ""
+    if shape == 1:
+        return f"{rng.choice(NOUNS)} of the {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}", ""
+    if shape == 2:
+        subject = rng.choice(SUBJECTS)
+        return (
+            f"{subject} in Practice",
+            f"A {rng.choice(ADJECTIVES).lower()} guide to {subject.lower()}",
+        )
+    return f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}s", f"Book {rng.randint(1, 7)}"
+
+
+def _description(rng: random.Random) -> str:
+    return f"A {rng.choice(ADJECTIVES).lower()} story about a {rng.choice(NOUNS).lower()}."
+
+
+def catalog_counts(books: int) -> tuple[int, int]:
+    authors = max(10, books // 4)
+    publishers = max(5, min(books // 200, 2000))
+    return authors, publishers
+
+
+def _batches(total: int, size: int) -> Iterator[range]:
+    for start in range(0, total, size):
+        yield range(start, min(start + size, total))
+
+
+def seed_catalog(
+    *,
+    books: int = DEFAULT_BOOKS,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Callable[[str, int], None] = lambda _stage, _advance: None,
+) -> SeedReport:
+    """Fill an empty catalog; `progress(stage, rows)` is called after every batch.
+
+    Authors, publishers and genres are written first, then books with their links batch by
+    batch, each batch in its own transaction: an interrupted run leaves whole books only.
+    """
+    rng = random.Random(seed)
+    author_count, publisher_count = catalog_counts(books)
+
+    with transaction.atomic():
+        Genre.objects.bulk_create(Genre(slug=slug, name=name) for slug, name in GENRES)
+        genre_ids = list(Genre.objects.order_by("slug").values_list("pk", flat=True))
+        publisher_ids = _seed_publishers(rng, publisher_count, progress)
+        author_ids = _seed_authors(rng, author_count, batch_size, progress)
+
+    for batch in _batches(books, batch_size):
+        with transaction.atomic():
+            _seed_books(rng, seed, batch, author_ids, publisher_ids, genre_ids)
+        progress("books", len(batch))
+    return SeedReport(author_count, publisher_count, len(GENRES), books)
+
+
+def _seed_publishers(
+    rng: random.Random, count: int, progress: Callable[[str, int], None]
+) -> list[int]:
+    publishers = [
+        Publisher(
+            name=f"{rng.choice(PUBLISHER_WORDS)} {rng.choice(PUBLISHER_SUFFIXES)}",
+            country=rng.choice(COUNTRIES),
+        )
+        for _ in range(count)
+    ]
+    created = Publisher.objects.bulk_create(publishers)
+    progress("publishers", count)
+    return [publisher.pk for publisher in created]
+
+
+def _seed_authors(
+    rng: random.Random, count: int, batch_size: int, progress: Callable[[str, int], None]
+) -> list[int]:
+    ids: list[int] = []
+    for batch in _batches(count, batch_size):
+        authors = [
+            Author(
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                birth_date=(
+                    None
+                    if rng.random() < 0.2
+                    else date(1850, 1, 1) + timedelta(days=rng.randrange(150 * 365))
+                ),
+            )
+            for _ in batch
+        ]
+        ids.extend(author.pk for author in Author.objects.bulk_create(authors))
+        progress("authors", len(batch))
+    return ids
+
+
+def _seed_books(
+    rng: random.Random,
+    seed: int,
+    indexes: range,
+    author_ids: list[int],
+    publisher_ids: list[int],
+    genre_ids: list[int],
+) -> None:
+    span = (LATEST - EARLIEST).days
+    books, author_picks, genre_picks = [], [], []
+    for index in indexes:
+        title, subtitle = _title(rng)
+        books.append(
+            Book(
+                isbn=isbn_for(index, seed),
+                title=title,
+                subtitle=subtitle,
+                publisher_id=rng.choice(publisher_ids),
+                published_date=EARLIEST + timedelta(days=rng.randrange(span)),
+                language=_weighted(rng, LANGUAGES),
+                pages=rng.randint(48, 1200),
+                price=Decimal(rng.randint(299, 8999)) / 100,
+                currency=_weighted(rng, CURRENCIES),
+                description=_description(rng),
+            )
+        )
+        author_picks.append(rng.sample(author_ids, k=rng.choice((1, 1, 1, 2, 2, 3))))
+        genre_picks.append(rng.sample(genre_ids, k=rng.choice((1, 1, 2, 3))))
+    created = Book.objects.bulk_create(books)
+    BookAuthor.objects.bulk_create(
+        BookAuthor(book_id=book.pk, author_id=author_id, position=position)
+        for book, picks in zip(created, author_picks, strict=True)
+        for position, author_id in enumerate(picks)
+    )
+    BookGenre.objects.bulk_create(
+        BookGenre(book_id=book.pk, genre_id=genre_id)
+        for book, picks in zip(created, genre_picks, strict=True)
+        for genre_id in picks
+    )

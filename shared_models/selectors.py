@@ -1,0 +1,230 @@
+"""Reads: every query both protocols make of the catalog.
+
+A page of books costs three queries whatever its size: the books (with the publisher joined),
+their authors in credit order, their genres. Rows come back as tuples and are assembled into
+records here, once; neither protocol touches a queryset.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from shared_models.errors import NotFound, ValidationError
+from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
+from shared_models.pagination import clean_page_size, paginate, parse_ordering
+from shared_models.records import (
+    AuthorRecord,
+    AuthorRef,
+    BookRecord,
+    GenreRecord,
+    GenreRef,
+    Page,
+    PublisherRecord,
+    PublisherRef,
+)
+from shared_models.validation import FieldError, clean_isbn
+
+BOOK_ORDERINGS: dict[str, tuple[str, type]] = {
+    "id": ("id", int),
+    "title": ("title", str),
+    "published_date": ("published_date", date),
+    "price": ("price", Decimal),
+}
+DEFAULT_BOOK_ORDERING = "id"
+
+_BOOK_COLUMNS = (
+    "id", "isbn", "title", "subtitle", "publisher_id", "publisher__name", "published_date",
+    "language", "pages", "price", "currency", "description", "version", "created_at", "updated_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class BookFilter:
+    """What a client may narrow a book list by; every field is optional."""
+
+    author_id: int | None = None
+    publisher_id: int | None = None
+    genre: str | None = None
+    language: str | None = None
+    isbn: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    published_after: date | None = None
+    published_before: date | None = None
+    search: str | None = None
+
+
+def _filtered_books(criteria: BookFilter) -> QuerySet:
+    """Relations are tested with EXISTS, not joins, so a book never appears twice in a page."""
+    books = Book.objects.all()
+    if criteria.author_id is not None:
+        books = books.filter(
+            Exists(BookAuthor.objects.filter(book=OuterRef("pk"), author_id=criteria.author_id))
+        )
+    if criteria.publisher_id is not None:
+        books = books.filter(publisher_id=criteria.publisher_id)
+    if criteria.genre:
+        books = books.filter(
+            Exists(BookGenre.objects.filter(book=OuterRef("pk"), genre__slug=criteria.genre))
+        )
+    if criteria.language:
+        books = books.filter(language=criteria.language.lower())
+    if criteria.isbn:
+        books = books.filter(isbn=_isbn_filter_value(criteria.isbn))
+    if criteria.min_price is not None:
+        books = books.filter(price__gte=criteria.min_price)
+    if criteria.max_price is not None:
+        books = books.filter(price__lte=criteria.max_price)
+    if criteria.published_after is not None:
+        books = books.filter(published_date__gte=criteria.published_after)
+    if criteria.published_before is not None:
+        books = books.filter(published_date__lte=criteria.published_before)
+    for term in (criteria.search or "").split():
+        by_author = BookAuthor.objects.filter(book=OuterRef("pk"), author__name__icontains=term)
+        books = books.filter(Q(title__icontains=term) | Exists(by_author))
+    return books
+
+
+def _isbn_filter_value(isbn: str) -> str:
+    try:
+        return clean_isbn(isbn)
+    except FieldError as exc:
+        raise ValidationError({"isbn": [str(exc)]}) from None
+
+
+def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
+    rows = list(rows)
+    ids = [row[0] for row in rows]
+    authors: dict[int, list[AuthorRef]] = defaultdict(list)
+    genres: dict[int, list[GenreRef]] = defaultdict(list)
+    if ids:
+        author_rows = (
+            BookAuthor.objects.filter(book_id__in=ids)
+            .order_by("book_id", "position")
+            .values_list("book_id", "author_id", "author__name")
+        )
+        for book_id, author_id, name in author_rows:
+            authors[book_id].append(AuthorRef(author_id, name))
+        genre_rows = (
+            BookGenre.objects.filter(book_id__in=ids)
+            .order_by("book_id", "genre__slug")
+            .values_list("book_id", "genre__slug", "genre__name")
+        )
+        for book_id, slug, name in genre_rows:
+            genres[book_id].append(GenreRef(slug, name))
+    return [
+        BookRecord(
+            id=row[0],
+            isbn=row[1],
+            title=row[2],
+            subtitle=row[3],
+            authors=authors[row[0]],
+            publisher=PublisherRef(row[4], row[5]),
+            genres=genres[row[0]],
+            published_date=row[6],
+            language=row[7],
+            pages=row[8],
+            price=row[9],
+            currency=row[10],
+            description=row[11],
+            version=row[12],
+            created_at=row[13],
+            updated_at=row[14],
+        )
+        for row in rows
+    ]
+
+
+def book_get(*, book_id: int) -> BookRecord:
+    rows = Book.objects.filter(pk=book_id).values_list(*_BOOK_COLUMNS)
+    records = _book_records(rows)
+    if not records:
+        raise NotFound("Book", book_id)
+    return records[0]
+
+
+def book_get_by_isbn(*, isbn: str) -> BookRecord:
+    rows = Book.objects.filter(isbn=_isbn_filter_value(isbn)).values_list(*_BOOK_COLUMNS)
+    records = _book_records(rows)
+    if not records:
+        raise NotFound("Book with ISBN", isbn)
+    return records[0]
+
+
+def book_list(
+    *,
+    criteria: BookFilter | None = None,
+    ordering: str | None = None,
+    cursor: str | None = None,
+    page_size: int | str | None = None,
+) -> Page[BookRecord]:
+    order = parse_ordering(ordering, BOOK_ORDERINGS, DEFAULT_BOOK_ORDERING)
+    rows, next_cursor, previous_cursor = paginate(
+        _filtered_books(criteria or BookFilter()),
+        columns=_BOOK_COLUMNS,
+        ordering=order,
+        cursor=cursor,
+        page_size=clean_page_size(page_size),
+    )
+    return Page(_book_records(rows), next_cursor, previous_cursor)
+
+
+def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
+    order = parse_ordering(None, {"id": ("id", int)}, "id")
+    return paginate(
+        queryset, columns=columns, ordering=order, cursor=cursor,
+        page_size=clean_page_size(page_size),
+    )  # fmt: skip
+
+
+def author_get(*, author_id: int) -> AuthorRecord:
+    row = Author.objects.filter(pk=author_id).values_list("id", "name", "birth_date").first()
+    if row is None:
+        raise NotFound("Author", author_id)
+    return AuthorRecord(*row)
+
+
+def author_list(
+    *, search: str | None = None, cursor: str | None = None, page_size: int | str | None = None
+) -> Page[AuthorRecord]:
+    authors = Author.objects.all()
+    if search:
+        authors = authors.filter(name__icontains=search.strip())
+    rows, nxt, prev = _by_id_page(authors, ("id", "name", "birth_date"), cursor, page_size)
+    return Page([AuthorRecord(*row) for row in rows], nxt, prev)
+
+
+def publisher_get(*, publisher_id: int) -> PublisherRecord:
+    row = Publisher.objects.filter(pk=publisher_id).values_list("id", "name", "country").first()
+    if row is None:
+        raise NotFound("Publisher", publisher_id)
+    return PublisherRecord(*row)
+
+
+def publisher_list(
+    *, cursor: str | None = None, page_size: int | str | None = None
+) -> Page[PublisherRecord]:
+    rows, nxt, prev = _by_id_page(
+        Publisher.objects.all(), ("id", "name", "country"), cursor, page_size
+    )
+    return Page([PublisherRecord(*row) for row in rows], nxt, prev)
+
+
+def genre_get(*, slug: str) -> GenreRecord:
+    row = Genre.objects.filter(slug=slug).values_list("id", "slug", "name").first()
+    if row is None:
+        raise NotFound("Genre", slug)
+    return GenreRecord(*row)
+
+
+def genre_list(
+    *, cursor: str | None = None, page_size: int | str | None = None
+) -> Page[GenreRecord]:
+    rows, nxt, prev = _by_id_page(Genre.objects.all(), ("id", "slug", "name"), cursor, page_size)
+    return Page([GenreRecord(*row) for row in rows], nxt, prev)

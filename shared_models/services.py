@@ -1,0 +1,294 @@
+"""Writes: every change both protocols make to the catalog, each in one transaction.
+
+Input is cleaned by shared_models.validation (one rule, one place), references are checked with
+one query per kind, and the database constraints stay the backstop: a unique or check violation
+that slips past the checks (a concurrent insert) still becomes a ValidationError, never a 500.
+Books carry a `version`; an update or delete names the version it read and is refused with
+StaleVersion if the row has moved on, without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model, ProtectedError
+
+from shared_models import selectors
+from shared_models.clock import Clock, system_clock
+from shared_models.errors import InUse, NotFound, StaleVersion, ValidationError
+from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
+from shared_models.records import AuthorRecord, BookRecord, GenreRecord, PublisherRecord
+from shared_models.validation import (
+    Cleaner,
+    clean_country,
+    clean_currency,
+    clean_fields,
+    clean_id,
+    clean_isbn,
+    clean_language,
+    clean_positive_int,
+    clean_price,
+    clean_slug,
+    id_list,
+    past_or_today,
+    slug_list,
+    text,
+)
+
+BOOK_REQUIRED = ("isbn", "title", "author_ids", "publisher_id", "published_date", "language",
+                 "pages", "price")  # fmt: skip
+BOOK_DEFAULTS = {"subtitle": "", "genre_slugs": [], "currency": "EUR", "description": ""}
+
+
+def _book_cleaners(clock: Clock) -> dict[str, Cleaner]:
+    return {
+        "isbn": clean_isbn,
+        "title": text(max_length=300, required=True),
+        "subtitle": text(max_length=300, required=False),
+        "author_ids": id_list(required=True),
+        "publisher_id": clean_id,
+        "genre_slugs": slug_list(required=False),
+        "published_date": past_or_today(today=clock.today, required=True),
+        "language": clean_language,
+        "pages": clean_positive_int,
+        "price": clean_price,
+        "currency": clean_currency,
+        "description": text(max_length=20_000, required=False),
+    }
+
+
+def _check_references(fields: Mapping[str, Any]) -> None:
+    """Every id and slug a book points at must exist; report all missing ones at once."""
+    errors: dict[str, list[str]] = {}
+    if "author_ids" in fields:
+        wanted = fields["author_ids"]
+        found = set(Author.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if missing := [str(i) for i in wanted if i not in found]:
+            errors["author_ids"] = [f"Unknown author id(s): {', '.join(missing)}."]
+    if (
+        "publisher_id" in fields
+        and not Publisher.objects.filter(pk=fields["publisher_id"]).exists()
+    ):
+        errors["publisher_id"] = [f"Unknown publisher id: {fields['publisher_id']}."]
+    if "genre_slugs" in fields:
+        wanted = fields["genre_slugs"]
+        found = set(Genre.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        if missing := [slug for slug in wanted if slug not in found]:
+            errors["genre_slugs"] = [f"Unknown genre(s): {', '.join(missing)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_isbn_free(isbn: str, *, except_book_id: int | None = None) -> None:
+    taken = Book.objects.filter(isbn=isbn)
+    if except_book_id is not None:
+        taken = taken.exclude(pk=except_book_id)
+    if taken.exists():
+        raise ValidationError({"isbn": ["A book with this ISBN already exists."]})
+
+
+def _isbn_taken_on_race(exc: IntegrityError) -> ValidationError:
+    """A concurrent insert beat our check; the unique index is what caught it."""
+    if "isbn" in str(exc).lower():
+        return ValidationError({"isbn": ["A book with this ISBN already exists."]})
+    return ValidationError({"non_field_errors": ["The data breaks a catalog constraint."]})
+
+
+def _replace_links(book_id: int, fields: Mapping[str, Any]) -> None:
+    if "author_ids" in fields:
+        BookAuthor.objects.filter(book_id=book_id).delete()
+        BookAuthor.objects.bulk_create(
+            BookAuthor(book_id=book_id, author_id=author_id, position=position)
+            for position, author_id in enumerate(fields["author_ids"])
+        )
+    if "genre_slugs" in fields:
+        BookGenre.objects.filter(book_id=book_id).delete()
+        genre_ids = Genre.objects.filter(slug__in=fields["genre_slugs"]).values_list(
+            "pk", flat=True
+        )
+        BookGenre.objects.bulk_create(BookGenre(book_id=book_id, genre_id=g) for g in genre_ids)
+
+
+def _column_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if key not in ("author_ids", "genre_slugs")}
+
+
+@transaction.atomic
+def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> BookRecord:
+    fields = clean_fields(
+        data, _book_cleaners(clock), required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS
+    )
+    _check_references(fields)
+    _check_isbn_free(fields["isbn"])
+    try:
+        with transaction.atomic():
+            book = Book.objects.create(**_column_values(fields))
+    except IntegrityError as exc:
+        raise _isbn_taken_on_race(exc) from None
+    _replace_links(book.pk, fields)
+    return selectors.book_get(book_id=book.pk)
+
+
+@transaction.atomic
+def book_update(
+    *,
+    book_id: int,
+    expected_version: int,
+    data: Mapping[str, Any],
+    partial: bool = False,
+    clock: Clock = system_clock,
+) -> BookRecord:
+    """Replace (or with `partial`, patch) a book if it is still at `expected_version`."""
+    fields = clean_fields(
+        data, _book_cleaners(clock), required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS, partial=partial
+    )
+    _check_references(fields)
+    if "isbn" in fields:
+        _check_isbn_free(fields["isbn"], except_book_id=book_id)
+    try:
+        with transaction.atomic():
+            changed = Book.objects.filter(pk=book_id, version=expected_version).update(
+                **_column_values(fields), version=F("version") + 1, updated_at=clock.now()
+            )
+    except IntegrityError as exc:
+        raise _isbn_taken_on_race(exc) from None
+    if not changed:
+        _raise_missing_or_stale(book_id)
+    _replace_links(book_id, fields)
+    return selectors.book_get(book_id=book_id)
+
+
+@transaction.atomic
+def book_delete(*, book_id: int, expected_version: int) -> None:
+    _, per_model = Book.objects.filter(pk=book_id, version=expected_version).delete()
+    if not per_model.get(Book._meta.label):
+        _raise_missing_or_stale(book_id)
+
+
+def _raise_missing_or_stale(book_id: int) -> None:
+    current = Book.objects.filter(pk=book_id).values_list("version", flat=True).first()
+    if current is None:
+        raise NotFound("Book", book_id)
+    raise StaleVersion("Book", book_id, current)
+
+
+# Authors, publishers and genres: simple rows, no version, refused deletion while books use them.
+
+
+def _author_cleaners(clock: Clock) -> dict[str, Cleaner]:
+    return {
+        "name": text(max_length=200, required=True),
+        "birth_date": past_or_today(today=clock.today, required=False),
+    }
+
+
+_PUBLISHER_CLEANERS: dict[str, Cleaner] = {
+    "name": text(max_length=200, required=True),
+    "country": clean_country,
+}
+_GENRE_CLEANERS: dict[str, Cleaner] = {
+    "slug": clean_slug,
+    "name": text(max_length=100, required=True),
+}
+
+
+@transaction.atomic
+def author_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> AuthorRecord:
+    fields = clean_fields(
+        data, _author_cleaners(clock), required=("name",), defaults={"birth_date": None}
+    )
+    author = Author.objects.create(**fields)
+    return selectors.author_get(author_id=author.pk)
+
+
+@transaction.atomic
+def author_update(
+    *, author_id: int, data: Mapping[str, Any], partial: bool = False, clock: Clock = system_clock
+) -> AuthorRecord:
+    fields = clean_fields(
+        data, _author_cleaners(clock), required=("name",), defaults={"birth_date": None},
+        partial=partial,
+    )  # fmt: skip
+    if not Author.objects.filter(pk=author_id).update(**fields) and not _exists(Author, author_id):
+        raise NotFound("Author", author_id)
+    return selectors.author_get(author_id=author_id)
+
+
+@transaction.atomic
+def author_delete(*, author_id: int) -> None:
+    _delete_unreferenced(Author, "Author", author_id)
+
+
+@transaction.atomic
+def publisher_create(*, data: Mapping[str, Any]) -> PublisherRecord:
+    fields = clean_fields(data, _PUBLISHER_CLEANERS, required=("name", "country"))
+    publisher = Publisher.objects.create(**fields)
+    return selectors.publisher_get(publisher_id=publisher.pk)
+
+
+@transaction.atomic
+def publisher_update(
+    *, publisher_id: int, data: Mapping[str, Any], partial: bool = False
+) -> PublisherRecord:
+    fields = clean_fields(data, _PUBLISHER_CLEANERS, required=("name", "country"), partial=partial)
+    if not Publisher.objects.filter(pk=publisher_id).update(**fields) and not _exists(
+        Publisher, publisher_id
+    ):
+        raise NotFound("Publisher", publisher_id)
+    return selectors.publisher_get(publisher_id=publisher_id)
+
+
+@transaction.atomic
+def publisher_delete(*, publisher_id: int) -> None:
+    _delete_unreferenced(Publisher, "Publisher", publisher_id)
+
+
+@transaction.atomic
+def genre_create(*, data: Mapping[str, Any]) -> GenreRecord:
+    fields = clean_fields(data, _GENRE_CLEANERS, required=("slug", "name"))
+    if Genre.objects.filter(slug=fields["slug"]).exists():
+        raise ValidationError({"slug": ["A genre with this slug already exists."]})
+    try:
+        with transaction.atomic():
+            Genre.objects.create(**fields)
+    except IntegrityError:
+        raise ValidationError({"slug": ["A genre with this slug already exists."]}) from None
+    return selectors.genre_get(slug=fields["slug"])
+
+
+@transaction.atomic
+def genre_update(*, slug: str, data: Mapping[str, Any], partial: bool = False) -> GenreRecord:
+    """The slug is the genre's public key: it can be renamed, not changed."""
+    fields = clean_fields(
+        data, {"name": _GENRE_CLEANERS["name"]}, required=("name",), partial=partial
+    )
+    genres = Genre.objects.filter(slug=slug)
+    if not genres.update(**fields) and not genres.exists():
+        raise NotFound("Genre", slug)
+    return selectors.genre_get(slug=slug)
+
+
+@transaction.atomic
+def genre_delete(*, slug: str) -> None:
+    genre_id = Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if genre_id is None:
+        raise NotFound("Genre", slug)
+    _delete_unreferenced(Genre, "Genre", genre_id, shown_as=slug)
+
+
+def _exists(model: type[Model], pk: int) -> bool:
+    return model.objects.filter(pk=pk).exists()
+
+
+def _delete_unreferenced(
+    model: type[Model], resource: str, pk: int, *, shown_as: object | None = None
+) -> None:
+    try:
+        with transaction.atomic():
+            deleted, _ = model.objects.filter(pk=pk).delete()
+    except ProtectedError:
+        raise InUse(resource, shown_as or pk) from None
+    if not deleted:
+        raise NotFound(resource, shown_as or pk)

@@ -1,0 +1,232 @@
+"""The catalog's input rules, written once for both protocols.
+
+Cleaners take loosely typed values (JSON strings and numbers from REST, typed values from SOAP)
+and return the typed value the database stores, or raise `FieldError` with a user-facing message.
+`clean_fields` applies a table of cleaners and collects every field's errors into one
+`ValidationError`, so a client learns everything wrong with its input in one round trip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+import pycountry
+
+from shared_models.errors import ValidationError
+
+Cleaner = Callable[[Any], Any]
+
+MAX_PRICE_DIGITS = 10
+PRICE_DECIMAL_PLACES = 2
+_ISBN_SEPARATORS = re.compile(r"[\s-]")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class FieldError(ValueError):
+    """One rule broken by one field; the message is shown to the client as is."""
+
+
+@cache
+def _language_codes() -> frozenset[str]:
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+@cache
+def _currency_codes() -> frozenset[str]:
+    return frozenset(currency.alpha_3 for currency in pycountry.currencies)
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def isbn13_check_digit(first_twelve: str) -> int:
+    total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(first_twelve))
+    return (10 - total % 10) % 10
+
+
+def clean_isbn(value: Any) -> str:
+    """ISBN-13 with a valid check digit; hyphens and spaces are accepted and dropped."""
+    if not isinstance(value, str):
+        raise FieldError("Must be a string of 13 digits.")
+    digits = _ISBN_SEPARATORS.sub("", value)
+    if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
+        raise FieldError("Must be an ISBN-13: 13 digits, optionally separated by hyphens.")
+    if not digits.startswith(("978", "979")):
+        raise FieldError("An ISBN-13 starts with 978 or 979.")
+    if isbn13_check_digit(digits[:12]) != int(digits[12]):
+        raise FieldError("The ISBN-13 check digit is wrong.")
+    return digits
+
+
+def text(*, max_length: int, required: bool) -> Cleaner:
+    def clean(value: Any) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str):
+            raise FieldError("Must be a string.")
+        value = value.strip()
+        if required and not value:
+            raise FieldError("Must not be blank.")
+        if len(value) > max_length:
+            raise FieldError(f"Must be at most {max_length} characters.")
+        return value
+
+    return clean
+
+
+def clean_positive_int(value: Any) -> int:
+    number = clean_id(value)
+    if number <= 0:
+        raise FieldError("Must be greater than 0.")
+    return number
+
+
+def clean_id(value: Any) -> int:
+    """An integer given as a number or a string of digits; booleans and fractions are refused."""
+    if isinstance(value, bool):
+        raise FieldError("Must be an integer.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value.strip())
+    elif isinstance(value, (float, Decimal)) and value == int(value):
+        number = int(value)
+    else:
+        raise FieldError("Must be an integer.")
+    if not -(2**63) <= number < 2**63:
+        raise FieldError("Is out of range.")
+    return number
+
+
+def clean_price(value: Any) -> Decimal:
+    """A decimal amount >= 0 with at most two places; floats are read through their str()."""
+    if isinstance(value, bool) or value is None:
+        raise FieldError("Must be a decimal number.")
+    try:
+        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise FieldError("Must be a decimal number.") from None
+    if not amount.is_finite():
+        raise FieldError("Must be a finite decimal number.")
+    if amount < 0:
+        raise FieldError("Must not be negative.")
+    if amount != amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES)):
+        raise FieldError(f"Must have at most {PRICE_DECIMAL_PLACES} decimal places.")
+    amount = amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES))
+    if len(amount.as_tuple().digits) > MAX_PRICE_DIGITS:
+        raise FieldError(f"Must have at most {MAX_PRICE_DIGITS} digits.")
+    return amount
+
+
+def past_or_today(*, today: Callable[[], date], required: bool) -> Cleaner:
+    def clean(value: Any) -> date | None:
+        if value is None and not required:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            day = value
+        elif isinstance(value, str):
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                raise FieldError("Must be a date in the form YYYY-MM-DD.") from None
+        else:
+            raise FieldError("Must be a date in the form YYYY-MM-DD.")
+        if day > today():
+            raise FieldError("Must not be in the future.")
+        return day
+
+    return clean
+
+
+def code_from(codes: Callable[[], frozenset[str]], *, upper: bool, what: str) -> Cleaner:
+    def clean(value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError(f"Must be {what}.")
+        code = value.strip().upper() if upper else value.strip().lower()
+        if code not in codes():
+            raise FieldError(f"{value!r} is not {what}.")
+        return code
+
+    return clean
+
+
+clean_language = code_from(_language_codes, upper=False, what="an ISO 639-1 language code")
+clean_currency = code_from(_currency_codes, upper=True, what="an ISO 4217 currency code")
+clean_country = code_from(_country_codes, upper=True, what="an ISO 3166-1 alpha-2 country code")
+
+
+def clean_slug(value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 50:
+        raise FieldError("Must be a slug: lowercase letters, digits and single hyphens, max 50.")
+    return value
+
+
+def id_list(*, required: bool) -> Cleaner:
+    """A list of distinct ids in the caller's order (author credit order matters)."""
+
+    def clean(value: Any) -> list[int]:
+        return _distinct_list(value, clean_id, required=required, what="ids")
+
+    return clean
+
+
+def slug_list(*, required: bool) -> Cleaner:
+    def clean(value: Any) -> list[str]:
+        return _distinct_list(value, clean_slug, required=required, what="slugs")
+
+    return clean
+
+
+def _distinct_list(value: Any, item: Cleaner, *, required: bool, what: str) -> list[Any]:
+    if value is None and not required:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise FieldError(f"Must be a list of {what}.")
+    items = [item(entry) for entry in value]
+    if required and not items:
+        raise FieldError("Must not be empty.")
+    if len(set(items)) != len(items):
+        raise FieldError(f"Must not repeat {what}.")
+    return items
+
+
+def clean_fields(
+    data: Mapping[str, Any],
+    cleaners: Mapping[str, Cleaner],
+    *,
+    required: Iterable[str],
+    defaults: Mapping[str, Any] | None = None,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """Clean `data` field by field; raise one ValidationError listing every broken rule.
+
+    With `partial`, missing fields stay missing (PATCH); otherwise required fields must be present
+    and optional ones take their defaults (create, PUT).
+    """
+    required = frozenset(required)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for field in data.keys() - cleaners.keys():
+        errors[field] = ["Unknown field."]
+    for field, cleaner in cleaners.items():
+        if field in data:
+            try:
+                cleaned[field] = cleaner(data[field])
+            except FieldError as exc:
+                errors[field] = [str(exc)]
+        elif partial:
+            continue
+        elif field in required:
+            errors[field] = ["This field is required."]
+        elif defaults and field in defaults:
+            cleaned[field] = defaults[field]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
