@@ -61,6 +61,7 @@ class Service:
             "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
             "--graceful-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
             "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
+            "--no-control-socket",
         ]  # fmt: skip
 
 
@@ -163,7 +164,11 @@ def _banner(host: str) -> str:
 
 
 def _announce_when_healthy(host: str, timeout: float = 60.0) -> None:
+    import logging
+
     import httpx
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     deadline = time.monotonic() + timeout
     pending = {name: f"http://{host}:{svc.port}/healthz" for name, svc in SERVICES.items()}

@@ -1,8 +1,10 @@
 """Suite-wide fixtures. The database is SQLite unless DATABASE_URL names another; Redis is used
-only when REDIS_URL is set, and then it must answer (CI sets both and must fail, not skip)."""
+only when REDIS_URL is set, and then it must answer. CI sets both plus CATALOG_REQUIRE_SERVICES,
+so a missing or unreachable service fails the run instead of skipping tests."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +12,25 @@ import pytest
 from shared_models.clock import FixedClock
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CATALOG_REQUIRE_SERVICES") != "1":
+        return
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        pytest.exit("CATALOG_REQUIRE_SERVICES=1 needs DATABASE_URL=postgres://...", returncode=2)
+    if not os.environ.get("REDIS_URL"):
+        pytest.exit("CATALOG_REQUIRE_SERVICES=1 needs REDIS_URL=redis://...", returncode=2)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     """A clock standing at noon on 2026-06-15 UTC, so 'not in the future' is testable."""
     return FixedClock(datetime(2026, 6, 15, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis of REDIS_URL; tests that need Redis skip without it, unless CI requires it."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set (the in-process fallback is tested instead)")
+    return url

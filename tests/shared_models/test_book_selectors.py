@@ -195,6 +195,10 @@ def test_listing_10_or_100_books_costs_the_same_number_of_queries():
     authors = [make_author(f"Author {i}") for i in range(5)]
     publisher = make_publisher()
     for index in range(100):
-        make_book(title=f"B{index}", authors=authors[: index % 3 + 1], genres=genres[: index % 2 + 1],
-                  publisher=publisher)  # fmt: skip
+        make_book(
+            title=f"B{index}",
+            authors=authors[: index % 3 + 1],
+            genres=genres[: index % 2 + 1],
+            publisher=publisher,
+        )
     assert _queries_for_page(10) == _queries_for_page(100) == 3

@@ -1,0 +1,91 @@
+"""The `catalog` command as a newcomer meets it: real processes, real ports."""
+
+import signal
+import socket
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from tests.processes import CATALOG, REPO, base_env, free_port, run_catalog, wait_until_healthy
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    """`make run`'s embedded default: a SQLite file, no Redis, its own ports."""
+    env = base_env(tmp_path, f"sqlite:///{tmp_path / 'catalog.sqlite3'}", REDIS_URL="")
+    env.update(
+        CATALOG_GATEWAY_PORT=str(free_port()),
+        CATALOG_REST_PORT=str(free_port()),
+        CATALOG_SOAP_PORT=str(free_port()),
+    )
+    return env
+
+
+def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env):
+    process = subprocess.Popen(
+        [*CATALOG, "run", "--books", "30"], env=embedded_env, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
+            wait_until_healthy(f"http://127.0.0.1:{embedded_env[variable]}/healthz", timeout=60)
+        time.sleep(1.0)  # the banner is printed once all three answer
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert "Book catalog is up." in output
+    assert "editor / editor-pass" in output
+    for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{embedded_env[variable]}/healthz", timeout=2)
+
+
+def test_run_with_a_port_in_use_fails_with_one_line(embedded_env):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(embedded_env["CATALOG_REST_PORT"])))
+        squatter.listen()
+        done = subprocess.run(
+            [*CATALOG, "run"], env=embedded_env, cwd=REPO, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: port {embedded_env['CATALOG_REST_PORT']} on 127.0.0.1 is already in use "
+        "(set CATALOG_REST_PORT to use another port)"
+    ]
+
+
+def test_seeding_a_seeded_catalog_fails_with_one_line(embedded_env):
+    run_catalog(["migrate"], embedded_env)
+    run_catalog(["seed", "--books", "3"], embedded_env)
+    done = subprocess.run(
+        [*CATALOG, "seed"], env=embedded_env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: the catalog already has data: --reset replaces it, --if-empty keeps it"
+    ]
+
+
+def test_an_unreachable_database_fails_with_one_line(embedded_env):
+    embedded_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{free_port()}/nowhere"
+    done = subprocess.run(
+        [*CATALOG, "migrate"], env=embedded_env, cwd=REPO, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: migration failed:")
+
+
+def test_demo_users_are_refused_in_production(embedded_env):
+    embedded_env.update(CATALOG_ENV="production", DJANGO_SECRET_KEY="x" * 50)
+    run_catalog(["migrate"], embedded_env)
+    done = subprocess.run(
+        [*CATALOG, "demo-users"], env=embedded_env, cwd=REPO, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "CATALOG_DEMO_USERS=false" in done.stderr
