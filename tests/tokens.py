@@ -1,0 +1,68 @@
+"""Tokens for tests: valid ones signed with the dev key, and every kind of bad one."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from typing import Any
+
+import jwt
+import orjson
+from django.conf import settings
+
+from config import keys
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    values: dict[str, Any] = {
+        "iss": settings.JWT_ISSUER,
+        "aud": settings.JWT_AUDIENCE,
+        "sub": "1",
+        "iat": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+        "token_type": "access",
+        "scope": "catalog:read catalog:write",
+    }
+    values.update(overrides)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def mint(*, headers: dict[str, Any] | None = None, **overrides: Any) -> str:
+    """An RS256 token signed with the dev key; pass a claim as None to leave it out."""
+    kid = keys.public_jwk(keys.public_key_pem()).kid
+    return jwt.encode(
+        claims(**overrides),
+        keys.private_key_pem(),
+        algorithm="RS256",
+        headers={"kid": kid, **(headers or {})},
+    )
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(data)).rstrip(b"=").decode()
+
+
+def unsigned(**overrides: Any) -> str:
+    """`alg: none`: no signature at all."""
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims(**overrides))}."
+
+
+def hs256_with_public_key(**overrides: Any) -> str:
+    """Key confusion: HMAC-signed with the RSA public key as the shared secret."""
+    import hashlib
+    import hmac
+
+    header = _b64({"alg": "HS256", "typ": "JWT"})
+    body = _b64(claims(**overrides))
+    secret = keys.public_key_pem().encode()
+    signature = hmac.new(secret, f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+def tampered(**overrides: Any) -> str:
+    """A valid token whose payload was changed after signing (scope escalated)."""
+    header, _, signature = mint(scope="catalog:read").split(".")
+    return f"{header}.{_b64(claims(scope='catalog:read catalog:write', **overrides))}.{signature}"
