@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from shared_models.bulk import delete_all, insert_rows, next_id, sync_sequences
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 from shared_models.validation import isbn13_check_digit
 
@@ -92,8 +94,7 @@ def catalog_is_empty() -> bool:
 
 @transaction.atomic
 def clear_catalog() -> None:
-    for model in (BookAuthor, BookGenre, Book, Author, Publisher, Genre):
-        model.objects.all().delete()
+    delete_all(BookAuthor, BookGenre, Book, Author, Publisher, Genre)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -145,92 +146,100 @@ def seed_catalog(
     """
     rng = random.Random(seed)
     author_count, publisher_count = catalog_counts(books)
+    now = timezone.now()
 
     with transaction.atomic():
         Genre.objects.bulk_create(Genre(slug=slug, name=name) for slug, name in GENRES)
         genre_ids = list(Genre.objects.order_by("slug").values_list("pk", flat=True))
-        publisher_ids = _seed_publishers(rng, publisher_count, progress)
-        author_ids = _seed_authors(rng, author_count, batch_size, progress)
+        publisher_ids = _seed_publishers(rng, publisher_count)
+        progress("publishers", publisher_count)
+        author_ids = _seed_authors(rng, author_count)
+        progress("authors", author_count)
+        sync_sequences(Publisher, Author)
 
+    first_book_id = next_id(Book)
     for batch in _batches(books, batch_size):
         with transaction.atomic():
-            _seed_books(rng, seed, batch, author_ids, publisher_ids, genre_ids)
+            _seed_books(rng, seed, batch, first_book_id, now, author_ids, publisher_ids, genre_ids)
+            sync_sequences(Book)
         progress("books", len(batch))
     return SeedReport(author_count, publisher_count, len(GENRES), books)
 
 
-def _seed_publishers(
-    rng: random.Random, count: int, progress: Callable[[str, int], None]
-) -> list[int]:
-    publishers = [
-        Publisher(
-            name=f"{rng.choice(PUBLISHER_WORDS)} {rng.choice(PUBLISHER_SUFFIXES)}",
-            country=rng.choice(COUNTRIES),
+def _seed_publishers(rng: random.Random, count: int) -> list[int]:
+    first = next_id(Publisher)
+    ids = list(range(first, first + count))
+    rows = (
+        (
+            pk,
+            f"{rng.choice(PUBLISHER_WORDS)} {rng.choice(PUBLISHER_SUFFIXES)}",
+            rng.choice(COUNTRIES),
         )
-        for _ in range(count)
-    ]
-    created = Publisher.objects.bulk_create(publishers)
-    progress("publishers", count)
-    return [publisher.pk for publisher in created]
-
-
-def _seed_authors(
-    rng: random.Random, count: int, batch_size: int, progress: Callable[[str, int], None]
-) -> list[int]:
-    ids: list[int] = []
-    for batch in _batches(count, batch_size):
-        authors = [
-            Author(
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                birth_date=(
-                    None
-                    if rng.random() < 0.2
-                    else date(1850, 1, 1) + timedelta(days=rng.randrange(150 * 365))
-                ),
-            )
-            for _ in batch
-        ]
-        ids.extend(author.pk for author in Author.objects.bulk_create(authors))
-        progress("authors", len(batch))
+        for pk in ids
+    )
+    insert_rows(Publisher, ("id", "name", "country"), rows)
     return ids
+
+
+def _birth_date(rng: random.Random) -> date | None:
+    if rng.random() < 0.2:
+        return None
+    return date(1850, 1, 1) + timedelta(days=rng.randrange(150 * 365))
+
+
+def _seed_authors(rng: random.Random, count: int) -> list[int]:
+    first = next_id(Author)
+    ids = list(range(first, first + count))
+    rows = (
+        (pk, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", _birth_date(rng)) for pk in ids
+    )
+    insert_rows(Author, ("id", "name", "birth_date"), rows)
+    return ids
+
+
+_BOOK_COLUMNS = (
+    "id", "isbn", "title", "subtitle", "publisher_id", "published_date", "language", "pages",
+    "price", "currency", "description", "version", "created_at", "updated_at",
+)  # fmt: skip
 
 
 def _seed_books(
     rng: random.Random,
     seed: int,
     indexes: range,
+    first_book_id: int,
+    now: datetime,
     author_ids: list[int],
     publisher_ids: list[int],
     genre_ids: list[int],
 ) -> None:
     span = (LATEST - EARLIEST).days
-    books, author_picks, genre_picks = [], [], []
+    books, author_links, genre_links = [], [], []
     for index in indexes:
+        book_id = first_book_id + index
         title, subtitle = _title(rng)
         books.append(
-            Book(
-                isbn=isbn_for(index, seed),
-                title=title,
-                subtitle=subtitle,
-                publisher_id=rng.choice(publisher_ids),
-                published_date=EARLIEST + timedelta(days=rng.randrange(span)),
-                language=_weighted(rng, LANGUAGES),
-                pages=rng.randint(48, 1200),
-                price=Decimal(rng.randint(299, 8999)) / 100,
-                currency=_weighted(rng, CURRENCIES),
-                description=_description(rng),
+            (
+                book_id,
+                isbn_for(index, seed),
+                title,
+                subtitle,
+                rng.choice(publisher_ids),
+                EARLIEST + timedelta(days=rng.randrange(span)),
+                _weighted(rng, LANGUAGES),
+                rng.randint(48, 1200),
+                Decimal(rng.randint(299, 8999)) / 100,
+                _weighted(rng, CURRENCIES),
+                _description(rng),
+                1,
+                now,
+                now,
             )
         )
-        author_picks.append(rng.sample(author_ids, k=rng.choice((1, 1, 1, 2, 2, 3))))
-        genre_picks.append(rng.sample(genre_ids, k=rng.choice((1, 1, 2, 3))))
-    created = Book.objects.bulk_create(books)
-    BookAuthor.objects.bulk_create(
-        BookAuthor(book_id=book.pk, author_id=author_id, position=position)
-        for book, picks in zip(created, author_picks, strict=True)
-        for position, author_id in enumerate(picks)
-    )
-    BookGenre.objects.bulk_create(
-        BookGenre(book_id=book.pk, genre_id=genre_id)
-        for book, picks in zip(created, genre_picks, strict=True)
-        for genre_id in picks
-    )
+        authors = rng.sample(author_ids, k=rng.choice((1, 1, 1, 2, 2, 3)))
+        author_links.extend((book_id, author, position) for position, author in enumerate(authors))
+        genres = rng.sample(genre_ids, k=rng.choice((1, 1, 2, 3)))
+        genre_links.extend((book_id, genre) for genre in genres)
+    insert_rows(Book, _BOOK_COLUMNS, books)
+    insert_rows(BookAuthor, ("book_id", "author_id", "position"), author_links)
+    insert_rows(BookGenre, ("book_id", "genre_id"), genre_links)

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from shared_models.models import Author, Book, BookAuthor, Genre, Publisher
 from shared_models.seeding import clear_catalog
 from shared_models.validation import clean_isbn
+from tests.factories import make_book
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,10 @@ def test_reset_replaces_the_catalog():
     call_command("seed_catalog", books=5, verbosity=0)
     call_command("seed_catalog", books=8, reset=True, verbosity=0)
     assert Book.objects.count() == 8
+
+
+def test_rows_created_after_seeding_get_fresh_ids():
+    """Seeding writes explicit ids; the id sequences must continue after them."""
+    call_command("seed_catalog", books=10, verbosity=0)
+    book = make_book()
+    assert book.pk > max(Book.objects.exclude(pk=book.pk).values_list("pk", flat=True))
