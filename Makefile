@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test venv lint clean
+.PHONY: run test venv lint clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -24,6 +24,10 @@ run: $(STAMP)
 ## Run the whole pytest suite (SQLite and in-process limits unless DATABASE_URL / REDIS_URL are set).
 test: $(STAMP)
 	@$(BIN)/pytest $(ARGS)
+
+## Production secrets for docker compose (kept if they exist).
+secrets: $(STAMP)
+	@$(BIN)/catalog secrets var/secrets
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

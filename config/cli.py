@@ -6,6 +6,9 @@
     catalog migrate         create or update the tables
     catalog seed            fill the catalog: --books N --seed S [--reset | --if-empty]
     catalog demo-users      create reader/reader-pass and editor/editor-pass
+    catalog prepare         migrate + seed if empty + demo users (development): what a fresh
+                            deployment runs once before the services start
+    catalog secrets DIR     write production secret files (Django secret, JWT key pair)
 
 Failures a newcomer can hit (a port in use, a missing dependency, an unreachable database) end
 with one `error:` line and exit status 1, not a traceback.
@@ -114,6 +117,24 @@ def demo_users(_: argparse.Namespace | None = None) -> None:
     _call("create_demo_users")
 
 
+def prepare(args: argparse.Namespace) -> None:
+    """Everything a fresh database needs before the services start; safe to run again."""
+    migrate()
+    _call("seed_catalog", books=args.books, seed=args.seed, if_empty=True)
+    from django.conf import settings
+
+    if settings.CATALOG_DEMO_USERS:
+        demo_users()
+
+
+def secrets(args: argparse.Namespace) -> None:
+    """Write production secrets (Django secret key, RS256 key pair) as files for a deployment."""
+    from config.keys import write_secret_files
+
+    for path in write_secret_files(Path(args.directory)):
+        print(f"wrote {path}")
+
+
 def serve(args: argparse.Namespace) -> None:
     service = SERVICES[args.service]
     port = args.port or service.port
@@ -197,9 +218,7 @@ def run(args: argparse.Namespace) -> None:
     host = _host()
     for service in SERVICES.values():
         _check_port_free(host, service.port, service.port_variable)
-    migrate()
-    _call("seed_catalog", books=args.books, seed=args.seed, if_empty=True)
-    demo_users()
+    prepare(args)
 
     procfile = parse_procfile((BASE_DIR / "Procfile").read_text())
     manager = Manager(Printer(sys.stdout))
@@ -227,6 +246,19 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.set_defaults(handler=serve)
 
     commands.add_parser("migrate", help="create or update the tables").set_defaults(handler=migrate)
+
+    prepare_parser = commands.add_parser(
+        "prepare", help="migrate, seed if empty, create demo users (development only)"
+    )
+    prepare_parser.add_argument("--books", type=int, default=1000)
+    prepare_parser.add_argument("--seed", type=int, default=42)
+    prepare_parser.set_defaults(handler=prepare)
+
+    secrets_parser = commands.add_parser(
+        "secrets", help="write a Django secret and a JWT key pair into DIRECTORY (kept if present)"
+    )
+    secrets_parser.add_argument("directory")
+    secrets_parser.set_defaults(handler=secrets)
 
     seed_parser = commands.add_parser("seed", help="fill the catalog with demo data")
     seed_parser.add_argument("--books", type=int, default=1000)

@@ -70,8 +70,12 @@ def public_key_path() -> Path:
 
 def ensure_dev_keypair() -> None:
     """Generate the dev RS256 key pair on first run; a no-op once both exist, or in production."""
-    private_path, public_path = private_key_path(), public_key_path()
-    if is_production() or (private_path.exists() and public_path.exists()):
+    if not is_production():
+        _ensure_keypair(private_key_path(), public_key_path())
+
+
+def _ensure_keypair(private_path: Path, public_path: Path) -> None:
+    if private_path.exists() and public_path.exists():
         return
     if not private_path.exists():
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -136,3 +140,21 @@ def public_jwk(public_pem: str) -> PublicJwk:
     canonical = json.dumps({"e": e, "kty": "RSA", "n": n}, separators=(",", ":"))
     kid = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=")
     return PublicJwk(kid=kid.decode(), n=n, e=e)
+
+
+def write_secret_files(directory: Path) -> list[Path]:
+    """Files for DJANGO_SECRET_KEY_FILE, JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE; existing
+    ones are kept, so running it twice never rotates a deployment's keys by accident."""
+    secret, private, public = (
+        directory / "django_secret_key",
+        directory / "jwt-private.pem",
+        directory / "jwt-public.pem",
+    )
+    _write_once(secret, secrets.token_urlsafe(50).encode())
+    _ensure_keypair(private, public)
+    # The directory guards the secrets on the host; the files stay readable so that compose can
+    # bind-mount them into containers running as a non-root user.
+    os.chmod(directory, 0o700)
+    for path in (secret, private, public):
+        os.chmod(path, 0o644)
+    return [secret, private, public]
