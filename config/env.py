@@ -9,6 +9,7 @@ it cannot parse.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,18 @@ def env_bool(name: str, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
+
+
+def env_datetime(name: str, default: str) -> datetime:
+    """An ISO 8601 instant with its UTC offset (e.g. 2027-06-30T00:00:00+00:00)."""
+    raw = os.environ.get(name) or default
+    try:
+        value = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an ISO 8601 date-time, got {raw!r}") from None
+    if value.tzinfo is None:
+        raise ImproperlyConfigured(f"{name} must carry a UTC offset, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

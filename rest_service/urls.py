@@ -1,9 +1,36 @@
+"""The REST service's URLs: the versioned catalog, tokens, JWKS, OpenAPI, health and admin.
+Anything else is answered by the problem+json handlers at the bottom."""
+
 from django.contrib import admin
-from django.urls import path
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
 
 from config.health import healthz
+from rest_service.api.jwks import JwksView
+from rest_service.api.tokens import TokenObtainView, TokenRefreshView, TokenVerifyView
+from rest_service.api.views.books import BookViewSet
+from rest_service.api.views.references import AuthorViewSet, GenreViewSet, PublisherViewSet
+
+catalog = SimpleRouter()
+catalog.register("books", BookViewSet, basename="book")
+catalog.register("authors", AuthorViewSet, basename="author")
+catalog.register("publishers", PublisherViewSet, basename="publisher")
+catalog.register("genres", GenreViewSet, basename="genre")
 
 urlpatterns = [
     path("healthz", healthz("rest")),
+    re_path(r"^api/(?P<version>v1|v2)/", include(catalog.urls)),
+    path("api/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("api/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("api/token/verify/", TokenVerifyView.as_view(), name="token-verify"),
+    path(".well-known/jwks.json", JwksView.as_view(), name="jwks"),
     path("admin/", admin.site.urls),
+    # The admin's and Swagger UI's assets, from the installed apps (no collectstatic, no CDN).
+    re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
 ]
+
+handler400 = "rest_service.api.problems.bad_request"
+handler403 = "rest_service.api.problems.forbidden"
+handler404 = "rest_service.api.problems.not_found"
+handler500 = "rest_service.api.problems.server_error"

@@ -74,3 +74,23 @@ def book_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def book_body_v2(**overrides: Any) -> dict[str, Any]:
+    """The same valid book as `book_data`, in REST v2's nested input shape."""
+    flat = book_data()
+    body: dict[str, Any] = {
+        "isbn": flat["isbn"],
+        "title": flat["title"],
+        "subtitle": flat["subtitle"],
+        "authors": [{"id": author_id} for author_id in flat["author_ids"]],
+        "publisher": {"id": flat["publisher_id"]},
+        "genres": [],
+        "published_date": flat["published_date"],
+        "language": flat["language"],
+        "pages": flat["pages"],
+        "price": {"amount": flat["price"], "currency": flat["currency"]},
+        "description": flat["description"],
+    }
+    body.update(overrides)
+    return body

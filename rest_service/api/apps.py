@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RestApiConfig(AppConfig):
+    name = "rest_service.api"
+    label = "rest_api"
+    verbose_name = "REST API"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,77 @@
+"""Bearer access tokens, checked by the contract every verifier shares (config.tokens).
+
+Stateless on purpose: the token's signature, claims and scopes are the whole decision, as at the
+gateway and the SOAP service, so a request costs no user lookup. A request without an
+Authorization header is anonymous; one that presents a bearer token that fails any check is
+refused with 401 even where anonymous access is allowed (RFC 6750).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from config.keys import public_jwk
+from config.tokens import AccessClaims, TokenRejected, single_key_resolver, verify_access_token
+
+WWW_AUTHENTICATE = 'Bearer realm="catalog"'
+
+
+class InvalidBearerToken(AuthenticationFailed):
+    default_code = "invalid_token"
+
+    def __init__(self, rejection: TokenRejected) -> None:
+        super().__init__(rejection.detail, code="invalid_token")
+        self.reason = rejection.code
+
+
+@dataclass(frozen=True)
+class TokenSubject:
+    """request.user for a bearer request: who the token names, without a database row."""
+
+    id: str
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_active: bool = True
+
+    @property
+    def pk(self) -> str:
+        return self.id
+
+    def __str__(self) -> str:
+        return f"subject {self.id}"
+
+
+def verify_bearer(token: str) -> AccessClaims:
+    public_pem = settings.SIMPLE_JWT["VERIFYING_KEY"]
+    return verify_access_token(
+        token,
+        resolve_key=single_key_resolver(public_pem, public_jwk(public_pem).kid),
+        issuer=settings.JWT_ISSUER,
+        audience=settings.JWT_AUDIENCE,
+        leeway=settings.JWT_LEEWAY_SECONDS,
+    )
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[TokenSubject, AccessClaims] | None:
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        token = token.strip()
+        if not token or " " in token:
+            raise InvalidBearerToken(
+                TokenRejected("malformed", "The Authorization header must be 'Bearer <token>'.")
+            )
+        try:
+            claims = verify_bearer(token)
+        except TokenRejected as rejection:
+            raise InvalidBearerToken(rejection) from None
+        return TokenSubject(claims.subject), claims
+
+    def authenticate_header(self, request: Request) -> str:
+        return WWW_AUTHENTICATE

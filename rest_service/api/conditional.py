@@ -1,0 +1,55 @@
+"""Conditional requests on books (RFC 9110): a strong ETag from the book's version.
+
+GET answers 304 when If-None-Match names the current version. PUT, PATCH and DELETE must send
+If-Match (428 otherwise): the version it names goes to the service, which compares it in the
+same UPDATE/DELETE that writes, so a stale write is refused (412) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.http import parse_etags
+from rest_framework.request import Request
+
+from rest_service.api.problems import PreconditionRequired
+from shared_models.errors import StaleVersion
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _version(tag: str) -> int | None:
+    """The version in a strong ETag of ours ("3"); None for weak or foreign tags."""
+    inner = tag[1:-1] if len(tag) >= 2 and tag[0] == tag[-1] == '"' else ""
+    return int(inner) if inner.isdigit() and len(inner) < 19 else None
+
+
+def not_modified(request: Request, version: int) -> bool:
+    """If-None-Match uses the weak comparison: W/"3" matches "3"."""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return tags == ["*"] or version in {_version(tag.removeprefix("W/")) for tag in tags}
+
+
+def expected_version(request: Request, *, current: Callable[[], int], label: str) -> int:
+    """The version If-Match lets this write apply to.
+
+    `current` reads the resource's version (raising NotFound if it is gone); it is only called
+    when the header alone cannot decide: missing, `*`, or not exactly one version.
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        current()  # a missing resource is a 404 before it is a 428
+        raise PreconditionRequired()
+    tags = parse_etags(header)
+    versions = {v for tag in tags if (v := _version(tag)) is not None}
+    if tags != ["*"] and len(versions) == 1:
+        return versions.pop()
+    now = current()
+    if tags == ["*"] or now in versions:
+        return now
+    raise StaleVersion("Book", label, now)

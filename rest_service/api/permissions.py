@@ -1,0 +1,23 @@
+"""Reads are open to everyone; changes need a token carrying catalog:write (scopes are decided
+once, in shared_models.permissions, and travel in the token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from config.tokens import AccessClaims
+from shared_models.permissions import CATALOG_WRITE
+
+
+class ReadOrWriteScope(BasePermission):
+    message = f"Changing the catalog needs a token with the {CATALOG_WRITE} scope."
+    code = "insufficient_scope"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        claims = request.auth
+        return isinstance(claims, AccessClaims) and claims.has_scope(CATALOG_WRITE)

@@ -1,0 +1,255 @@
+"""Every error as `application/problem+json` (RFC 9457), decided in this one module.
+
+A problem's `type` is https://bookcatalog.example/problems/<code>, where <code> is the error's
+stable machine code with hyphens (`stale-version`, `not-found`); the addresses identify types
+and are documented in the README, they need not resolve. Rate limiting uses the IANA-registered
+`https://iana.org/assignments/http-problem-types#quota-exceeded`. Every body carries `type`,
+`title` (fixed per type), `status`, `detail` (this occurrence) and `instance` (the request
+path); validation adds `errors` (field -> messages), a server error adds `request_id`, a stale
+version adds `current_version`. No traceback ever leaves the process: unexpected exceptions are
+logged with the request id and answered with a 500 problem quoting it.
+
+    400 invalid, parse-error          bad input (service rules, query types, malformed JSON)
+    401 not-authenticated             a write without a token; wrong username or password
+    401 invalid-token                 a token was presented and failed a check (also on reads)
+    403 insufficient-scope            a valid token without catalog:write
+    404 not-found  405 method-not-allowed  406 not-acceptable  415 unsupported-media-type
+    409 in-use, idempotency-key-in-progress   412 stale-version   428 precondition-required
+    422 idempotency-key-reused        429 quota-exceeded          500 server-error
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from rest_service.api.authentication import WWW_AUTHENTICATE
+from rest_service.api.renderers import to_json
+from shared_models.errors import CatalogError, InUse, NotFound, StaleVersion, ValidationError
+
+logger = logging.getLogger("rest_service.errors")
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://bookcatalog.example/problems/"
+QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+
+TITLES = {
+    "invalid": "Your request is not valid.",
+    "parse_error": "The request body is not valid JSON.",
+    "not_authenticated": "Authentication is needed.",
+    "authentication_failed": "Authentication failed.",
+    "no_active_account": "Authentication failed.",
+    "invalid_token": "The bearer token was refused.",
+    "token_not_valid": "The token was refused.",
+    "insufficient_scope": "The token does not allow this.",
+    "permission_denied": "You may not do this.",
+    "not_found": "Not found.",
+    "method_not_allowed": "Method not allowed.",
+    "not_acceptable": "No acceptable representation.",
+    "unsupported_media_type": "Unsupported media type.",
+    "conflict": "The request conflicts with the catalog's state.",
+    "in_use": "Still in use.",
+    "idempotency_key_in_progress": "A request with this Idempotency-Key is still in progress.",
+    "idempotency_key_reused": "This Idempotency-Key was used for a different request.",
+    "stale_version": "The resource has changed since you read it.",
+    "precondition_required": "This request must be conditional (If-Match).",
+    "throttled": "Too many requests.",
+    "server_error": "Internal server error.",
+}
+
+_DOMAIN_STATUS: tuple[tuple[type[CatalogError], int], ...] = (
+    (NotFound, 404),
+    (ValidationError, 400),
+    (StaleVersion, 412),
+    (InUse, 409),
+)
+
+
+class PreconditionRequired(drf.APIException):
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = "Send If-Match with the ETag you last read (GET the resource first)."
+
+
+class IdempotencyKeyInProgress(drf.APIException):
+    status_code = 409
+    default_code = "idempotency_key_in_progress"
+    default_detail = "The first request with this Idempotency-Key has not finished; retry later."
+
+
+class IdempotencyKeyReused(drf.APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was sent before with another method, path or body."
+
+
+def problem_type(code: str) -> str:
+    if code == "throttled":
+        return QUOTA_EXCEEDED_TYPE
+    return PROBLEM_BASE + code.replace("_", "-")
+
+
+def problem(
+    *, code: str, status: int, detail: str, instance: str, **extensions: Any
+) -> dict[str, Any]:
+    return {
+        "type": problem_type(code),
+        "title": TITLES.get(code) or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extensions,
+    }
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception a view raises becomes a problem response."""
+    request = context["request"]
+    set_rollback()
+    if isinstance(exc, CatalogError):
+        status, code, extensions, headers = _domain(exc)
+        detail = exc.detail
+    elif isinstance(exc, drf.APIException):
+        status, code, extensions, headers = _drf(exc)
+        detail = _detail_text(exc)
+    elif isinstance(exc, Http404):
+        status, code, extensions, headers = 404, "not_found", {}, {}
+        detail = "Not found."
+    elif isinstance(exc, DjangoPermissionDenied):
+        status, code, extensions, headers = 403, "permission_denied", {}, {}
+        detail = "You may not do this."
+    else:
+        return _server_error(request, exc)
+    body = problem(code=code, status=status, detail=detail, instance=request.path, **extensions)
+    return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _domain(exc: CatalogError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
+    status = next((s for kind, s in _DOMAIN_STATUS if isinstance(exc, kind)), 409)
+    extensions: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, ValidationError):
+        extensions["errors"] = exc.errors
+    if isinstance(exc, StaleVersion):
+        extensions["current_version"] = exc.current_version
+        headers["ETag"] = f'"{exc.current_version}"'
+    return status, exc.code, extensions, headers
+
+
+def _drf(exc: drf.APIException) -> tuple[int, str, dict[str, Any], dict[str, str]]:
+    code = _code(exc)
+    extensions: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, drf.ValidationError):
+        extensions["errors"] = _field_errors(exc.detail)
+    if auth_header := getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = _bearer_challenge(auth_header, code, _detail_text(exc))
+    if code == "insufficient_scope":
+        headers["WWW-Authenticate"] = (
+            f'{WWW_AUTHENTICATE}, error="insufficient_scope", scope="catalog:write"'
+        )
+    if isinstance(exc, drf.Throttled) and exc.wait is not None:
+        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    return exc.status_code, code, extensions, headers
+
+
+def _code(exc: drf.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    if isinstance(exc.detail, Mapping) and isinstance(exc.detail.get("code"), str):
+        return exc.detail["code"]  # simplejwt's InvalidToken carries a dict
+    return exc.default_code
+
+
+def _bearer_challenge(auth_header: str, code: str, detail: str) -> str:
+    """RFC 6750: tell a client whose token was refused why, in the challenge too."""
+    if code not in ("invalid_token", "token_not_valid"):
+        return auth_header
+    description = detail.replace('"', "'")
+    return f'{auth_header}, error="invalid_token", error_description="{description}"'
+
+
+def _detail_text(exc: drf.APIException) -> str:
+    detail = exc.detail
+    if isinstance(exc, drf.ValidationError):
+        return "The input is invalid."
+    if isinstance(detail, Mapping):
+        return str(detail.get("detail", exc.default_detail))
+    if isinstance(detail, list):
+        return " ".join(str(item) for item in detail)
+    return str(detail)
+
+
+def _field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as flat `field.sub: [messages]`, like the service layer's."""
+    if isinstance(detail, Mapping):
+        errors: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            errors.update(_field_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return errors
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def _server_error(request: Any, exc: Exception) -> Response:
+    request_id = getattr(request, "request_id", "")
+    logger.error(
+        "unhandled %s on %s %s", type(exc).__name__, request.method, request.path,
+        exc_info=exc, extra={"request_id": request_id},
+    )  # fmt: skip
+    body = _server_error_body(request.path, request_id)
+    return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _server_error_body(path: str, request_id: str) -> dict[str, Any]:
+    return problem(
+        code="server_error",
+        status=500,
+        detail=f"Something went wrong on our side; quote request id {request_id} if you report it.",
+        instance=path,
+        request_id=request_id,
+    )
+
+
+# Django-level handlers, for URLs no DRF view answers (unknown paths and versions, the admin).
+
+
+def _django_problem(body: dict[str, Any]) -> HttpResponse:
+    return HttpResponse(to_json(body), status=body["status"], content_type=PROBLEM_CONTENT_TYPE)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = f"Nothing is served at {request.path}."
+    if request.path.startswith("/api/"):
+        detail += " The API versions are v1 (deprecated) and v2, under /api/v1/ and /api/v2/."
+    return _django_problem(
+        problem(code="not_found", status=404, detail=detail, instance=request.path)
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = "The request could not be understood."
+    if isinstance(exception, SuspiciousOperation):
+        detail = "The request was refused as unsafe or too large."
+    body = problem(code="invalid", status=400, detail=detail, instance=request.path)
+    return _django_problem(body)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = "You may not do this."
+    body = problem(code="permission_denied", status=403, detail=detail, instance=request.path)
+    return _django_problem(body)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _django_problem(_server_error_body(request.path, getattr(request, "request_id", "")))

@@ -1,0 +1,45 @@
+"""What every catalog resource shares: URL path versioning, keyset pages, v1's deprecation
+headers and the 201 answer of a create."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.versioning import URLPathVersioning
+from rest_framework.viewsets import ViewSet
+
+from rest_service.api.deprecation import mark_deprecated
+from rest_service.api.pagination import KeysetPagination
+
+# Ids as URL segments: digits only and small enough for a bigint, so no lookup can overflow.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class CatalogViewSet(ViewSet):
+    versioning_class = URLPathVersioning
+    pagination_class = KeysetPagination
+    lookup_field = "pk"
+
+    @cached_property
+    def paginator(self) -> KeysetPagination:
+        return self.pagination_class()
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.kwargs.get("version") == "v1":
+            mark_deprecated(request, response)
+        return response
+
+    def created(
+        self, request: Request, body: dict[str, Any], key: Any, headers: dict | None = None
+    ) -> Response:
+        location = reverse(
+            f"{self.basename}-detail", kwargs={self.lookup_field: key}, request=request
+        )
+        return Response(body, status=201, headers={"Location": location, **(headers or {})})
