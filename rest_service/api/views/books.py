@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_service.api import inputs, representations
 from rest_service.api.conditional import etag, expected_version, not_modified
 from rest_service.api.filters import book_filter
+from rest_service.api.idempotency import idempotent
 from rest_service.api.views.base import ID_PATTERN, CatalogViewSet
 from shared_models import selectors, services
 from shared_models.records import BookRecord
@@ -43,6 +44,7 @@ class BookViewSet(CatalogViewSet):
             return Response(status=304, headers={"ETag": etag(book.version)})
         return self._book(book)
 
+    @idempotent
     def create(self, request: Request, **kwargs: Any) -> Response:
         book = self.book_input(request).apply(services.book_create)
         return self.created(

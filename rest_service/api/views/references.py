@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from rest_service.api import representations
 from rest_service.api.filters import AuthorFilterSet, cleaned
+from rest_service.api.idempotency import idempotent
 from rest_service.api.inputs import ServiceInput, plain_input
 from rest_service.api.representations import Representation
 from rest_service.api.views.base import ID_PATTERN, CatalogViewSet
@@ -91,6 +92,7 @@ class ReferenceViewSet(CatalogViewSet):
     def retrieve(self, request: Request, **kwargs: Any) -> Response:
         return Response(self.references.represent(self.references.get(self._key(kwargs))))
 
+    @idempotent
     def create(self, request: Request, **kwargs: Any) -> Response:
         record = plain_input(request.data).apply(self.references.create)
         key = getattr(record, self.references.record_key)
