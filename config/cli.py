@@ -174,10 +174,15 @@ def _banner(host: str) -> str:
             "",
             "Book catalog is up.",
             f"  gateway       {gateway}/healthz",
-            f"  REST service  {rest}/healthz   admin: {rest}/admin/",
+            f"  REST API      {rest}/api/v2/books/   (v1, deprecated: {rest}/api/v1/books/)",
+            f"  Swagger UI    {rest}/api/docs/   OpenAPI: {rest}/api/schema/",
+            f"  REST admin    {rest}/admin/   health: {rest}/healthz",
             f"  SOAP service  {soap}/healthz",
             "  Demo users    reader / reader-pass (catalog:read)",
             "                editor / editor-pass (catalog:read catalog:write)",
+            f"  Get a token   curl -s -X POST {rest}/api/token/ "
+            """-H 'Content-Type: application/json' """
+            """-d '{"username": "editor", "password": "editor-pass"}'""",
             "Press Ctrl-C to stop all three.",
             "",
         ]

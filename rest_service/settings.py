@@ -44,7 +44,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_service.api.permissions.ReadOrWriteScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_service.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rest_service.api.schema.CatalogAutoSchema",
     "EXCEPTION_HANDLER": "rest_service.api.problems.exception_handler",
     "ALLOWED_VERSIONS": ["v1", "v2"],
     "VERSION_PARAM": "version",
@@ -100,5 +100,5 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "ENUM_NAME_OVERRIDES": {},
+    "DEFAULT_GENERATOR_CLASS": "rest_service.api.schema.CatalogSchemaGenerator",
 }

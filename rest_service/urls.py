@@ -4,6 +4,7 @@ Anything else is answered by the problem+json handlers at the bottom."""
 from django.contrib import admin
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from config.health import healthz
@@ -25,6 +26,8 @@ urlpatterns = [
     path("api/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
     path("api/token/verify/", TokenVerifyView.as_view(), name="token-verify"),
     path(".well-known/jwks.json", JwksView.as_view(), name="jwks"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
     # The admin's and Swagger UI's assets, from the installed apps (no collectstatic, no CDN).
     re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),

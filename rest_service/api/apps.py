@@ -6,3 +6,6 @@ class RestApiConfig(AppConfig):
     label = "rest_api"
     verbose_name = "REST API"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rest_service.api import schema  # noqa: F401  registers the bearer scheme extension

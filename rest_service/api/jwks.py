@@ -10,11 +10,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.keys import public_jwk
+from rest_service.api.schema_shapes import JwksSerializer
 
 
 class JwksView(APIView):
+    """The JSON Web Key Set that verifies this issuer's tokens."""
+
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    schema_tag = "tokens"
+
+    def schema_shapes(self) -> tuple[None, type]:
+        return None, JwksSerializer
 
     def get(self, request: Request) -> Response:
         key = public_jwk(settings.SIMPLE_JWT["VERIFYING_KEY"])

@@ -24,6 +24,7 @@ from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from config.keys import public_jwk
+from rest_service.api import schema_shapes
 from rest_service.api.throttling import LoginRateThrottle
 from shared_models.permissions import scopes_for
 
@@ -100,23 +101,36 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
             raise AuthenticationFailed(_NO_ACCOUNT, "no_active_account") from None
 
 
-class _Realm:
+class _TokenView:
     www_authenticate_realm = "catalog"
+    schema_tag = "tokens"
+    extra_problems = {"post": (400, 401)}
+    request_shape: type = schema_shapes.TokenRefreshSerializer
+    response_shape: type = schema_shapes.TokenPairSerializer
+
+    def schema_shapes(self) -> tuple[type, type]:
+        return self.request_shape, self.response_shape
 
 
-class TokenObtainView(_Realm, views.TokenObtainPairView):
-    """Username and password in, an access and a refresh token out."""
+class TokenObtainView(_TokenView, views.TokenObtainPairView):
+    """Username and password in, an access and a refresh token out. Attempts are limited per
+    client address (429 beyond JWT_LOGIN_RATE)."""
 
     serializer_class = TokenObtainSerializer
     throttle_classes = [LoginRateThrottle]
+    extra_problems = {"post": (400, 401, 429)}
+    request_shape = schema_shapes.TokenCredentialsSerializer
 
 
-class TokenRefreshView(_Realm, views.TokenRefreshView):
+class TokenRefreshView(_TokenView, views.TokenRefreshView):
     """A refresh token in, a new access token and a new refresh token out (the old one is
     blacklisted)."""
 
     serializer_class = TokenRefreshSerializer
 
 
-class TokenVerifyView(_Realm, views.TokenVerifyView):
+class TokenVerifyView(_TokenView, views.TokenVerifyView):
     """200 with an empty object if the token verifies, 401 otherwise."""
+
+    request_shape = schema_shapes.TokenVerifySerializer
+    response_shape = schema_shapes.EmptySerializer

@@ -72,3 +72,11 @@ def test_errors_from_the_real_server_are_problems(rest):
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.headers["X-Request-ID"]
+
+
+def test_swagger_ui_and_its_assets_are_served_by_the_real_server(rest):
+    page = rest.get("/api/docs/")
+    assert page.status_code == 200
+    bundle = rest.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    assert rest.get("/api/schema/").status_code == 200

@@ -20,6 +20,9 @@ ID_PATTERN = r"[0-9]{1,18}"
 
 
 class CatalogViewSet(ViewSet):
+    # Subclasses describe themselves to the OpenAPI document (schema.py) with `schema_tag`,
+    # `schema_names` (singular, plural), `schema_shapes()` (request and response shapes) and
+    # `extra_problems` (action -> problem statuses beyond the usual ones).
     versioning_class = URLPathVersioning
     pagination_class = KeysetPagination
     lookup_field = "pk"

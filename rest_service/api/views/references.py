@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,6 +18,8 @@ from rest_service.api.filters import AuthorFilterSet, cleaned
 from rest_service.api.idempotency import idempotent
 from rest_service.api.inputs import ServiceInput, plain_input
 from rest_service.api.representations import Representation
+from rest_service.api.schema import filter_parameters
+from rest_service.api.schema_shapes import AuthorSerializer, GenreSerializer, PublisherSerializer
 from rest_service.api.views.base import ID_PATTERN, CatalogViewSet
 from shared_models import selectors, services
 from shared_models.errors import ValidationError
@@ -47,6 +50,8 @@ class References:
     filterset: type[django_filters.FilterSet] | None = None
     update_input: Callable[[Any, Any], ServiceInput] = _update_input
     record_key: str = "id"  # the record attribute that is its URL key
+    shape: type | None = None  # for the OpenAPI document
+    names: tuple[str, str] = ("", "")
 
 
 AUTHORS = References(
@@ -57,6 +62,8 @@ AUTHORS = References(
     delete=lambda key: services.author_delete(author_id=key),
     represent=representations.author,
     filterset=AuthorFilterSet,
+    shape=AuthorSerializer,
+    names=("author", "authors"),
 )
 PUBLISHERS = References(
     get=lambda key: selectors.publisher_get(publisher_id=key),
@@ -65,6 +72,8 @@ PUBLISHERS = References(
     update=lambda *, key, **kw: services.publisher_update(publisher_id=key, **kw),
     delete=lambda key: services.publisher_delete(publisher_id=key),
     represent=representations.publisher,
+    shape=PublisherSerializer,
+    names=("publisher", "publishers"),
 )
 GENRES = References(
     get=lambda key: selectors.genre_get(slug=key),
@@ -76,12 +85,30 @@ GENRES = References(
     key=str,
     update_input=_genre_update_input,
     record_key="slug",
+    shape=GenreSerializer,
+    names=("genre", "genres"),
 )
 
 
 class ReferenceViewSet(CatalogViewSet):
     references: References
     lookup_value_regex = ID_PATTERN
+    extra_problems = {"destroy": (409,)}
+
+    @property
+    def schema_tag(self) -> str:
+        return self.references.names[1]
+
+    @property
+    def schema_names(self) -> tuple[str, str]:
+        return self.references.names
+
+    def schema_shapes(self) -> tuple[Any, Any]:
+        return self.references.shape, self.references.shape
+
+    def schema_query_parameters(self) -> list[OpenApiParameter]:
+        filters = self.references.filterset
+        return filter_parameters(filters) if filters else []
 
     def list(self, request: Request, **kwargs: Any) -> Response:
         filters = self.references.filterset
@@ -119,14 +146,22 @@ class ReferenceViewSet(CatalogViewSet):
 
 
 class AuthorViewSet(ReferenceViewSet):
+    """Authors, by id. `search` matches part of the name. Deleting one that books credit is
+    refused (409)."""
+
     references = AUTHORS
 
 
 class PublisherViewSet(ReferenceViewSet):
+    """Publishers, by id. Deleting one that has books is refused (409)."""
+
     references = PUBLISHERS
 
 
 class GenreViewSet(ReferenceViewSet):
+    """Genres, by slug (fixed once made; the name can change). Deleting one that books use is
+    refused (409)."""
+
     references = GENRES
     lookup_field = "slug"
     lookup_value_regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
