@@ -1,186 +1,28 @@
-"""Real processes on loopback for tests whose behaviour is about processes: servers started with
-the same `catalog serve` command `make run` uses, on free ports, with their own database.
+"""Real processes on loopback for tests whose behaviour is about processes; the machinery lives
+in config.stack (the benchmarks use it too)."""
 
-    with live_stack(tmp_path, services=("rest", "soap")) as stack:
-        httpx.get(stack.url("rest", "/healthz"))
+from config.stack import (
+    CATALOG,
+    REPO,
+    ServerProcess,
+    Stack,
+    base_env,
+    free_port,
+    fresh_database_url,
+    live_stack,
+    run_catalog,
+    wait_until_healthy,
+)
 
-Every process is stopped (SIGTERM, then SIGKILL) when the block ends, and a server that dies
-while starting fails the test with the tail of its output, never a hang.
-"""
-
-from __future__ import annotations
-
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import httpx
-
-REPO = Path(__file__).resolve().parent.parent
-CATALOG = [sys.executable, "-m", "config.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no output)"
-
-
-@dataclass
-class ServerProcess:
-    name: str
-    command: list[str]
-    env: dict[str, str]
-    log_path: Path
-    port: int
-    process: subprocess.Popen | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, health_path: str = "/healthz", timeout: float = 60.0) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        log.close()
-        wait_until_healthy(self.base_url + health_path, timeout=timeout, server=self)
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int | None:
-        """Stop the whole process group (gunicorn's workers too); SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else None
-        os.killpg(self.process.pid, sig)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            return self.process.wait(timeout=5)
-
-    def output(self) -> str:
-        return _tail(self.log_path)
-
-
-def wait_until_healthy(url: str, *, timeout: float, server: ServerProcess | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server and server.process and server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited while starting:\n{server.output()}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    detail = f":\n{server.output()}" if server else ""
-    raise RuntimeError(f"{url} did not become healthy within {timeout:.0f} s{detail}")
-
-
-def run_catalog(args: Sequence[str], env: dict[str, str], timeout: float = 300) -> str:
-    """Run a `catalog` subcommand to completion; its output is in the error if it fails."""
-    done = subprocess.run(
-        [*CATALOG, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"catalog {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-@contextmanager
-def fresh_database_url(tmp_path: Path) -> Iterator[str]:
-    """A database of its own for a stack of processes: a new PostgreSQL database when the suite
-    runs on PostgreSQL (DATABASE_URL), else a SQLite file under tmp_path. Dropped afterwards."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'live.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"catalog_live_{uuid.uuid4().hex[:12]}"
-    parts = urlsplit(base)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def base_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
-    """The environment a stack's processes share; keys and secrets live in the repo's var/
-    (generated once), the database is the stack's own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CATALOG_", "GATEWAY_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        GUNICORN_WORKERS="2",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest-django's; each process picks its own
-    env.update(extra)
-    return env
-
-
-@dataclass
-class Stack:
-    servers: dict[str, ServerProcess] = field(default_factory=dict)
-    env: dict[str, str] = field(default_factory=dict)
-
-    def url(self, service: str, path: str = "") -> str:
-        return self.servers[service].base_url + path
-
-
-@contextmanager
-def live_stack(
-    tmp_path: Path,
-    *,
-    services: Sequence[str] = ("rest", "soap", "gateway"),
-    books: int = 50,
-    seed: int = 42,
-    env: dict[str, str] | None = None,
-) -> Iterator[Stack]:
-    """Migrate and seed a database of the stack's own, then start `services` with
-    `catalog serve`; the gateway (if started) is pointed at this stack's REST and SOAP ports."""
-    with fresh_database_url(tmp_path) as database_url:
-        shared = base_env(tmp_path, database_url, **(env or {}))
-        run_catalog(["migrate"], shared)
-        run_catalog(["seed", "--books", str(books), "--seed", str(seed)], shared)
-        run_catalog(["demo-users"], shared)
-        ports = {name: free_port() for name in services}
-        shared.setdefault("GATEWAY_REST_URL", f"http://127.0.0.1:{ports.get('rest', 1)}")
-        shared.setdefault("GATEWAY_SOAP_URL", f"http://127.0.0.1:{ports.get('soap', 1)}")
-        stack = Stack(env=shared)
-        try:
-            for name in services:
-                server = ServerProcess(
-                    name=name,
-                    command=[*CATALOG, "serve", name, "--port", str(ports[name])],
-                    env=dict(shared),
-                    log_path=tmp_path / f"{name}.log",
-                    port=ports[name],
-                )
-                stack.servers[name] = server
-                server.start()
-            yield stack
-        finally:
-            for server in stack.servers.values():
-                server.stop()
+__all__ = [
+    "CATALOG",
+    "REPO",
+    "ServerProcess",
+    "Stack",
+    "base_env",
+    "free_port",
+    "fresh_database_url",
+    "live_stack",
+    "run_catalog",
+    "wait_until_healthy",
+]
