@@ -9,6 +9,8 @@
     catalog prepare         migrate + seed if empty + demo users (development): what a fresh
                             deployment runs once before the services start
     catalog secrets DIR     write production secret files (Django secret, JWT key pair)
+    catalog bench           benchmark REST vs SOAP, direct and through the gateway, and write
+                            a report (--quick for the < 2 minute profile)
 
 Failures a newcomer can hit (a port in use, a missing dependency, an unreachable database) end
 with one `error:` line and exit status 1, not a traceback.
@@ -132,6 +134,29 @@ def secrets(args: argparse.Namespace) -> None:
     from config.keys import write_secret_files
 
     for path in write_secret_files(Path(args.directory)):
+        print(f"wrote {path}")
+
+
+def bench(args: argparse.Namespace) -> None:
+    """Run the REST vs SOAP benchmark and write its report folder."""
+    from datetime import datetime
+
+    from benchmarks.bench import run_bench
+    from benchmarks.runner import FULL, QUICK, Endpoints
+
+    profile = QUICK if args.quick else FULL
+    if args.books:
+        from dataclasses import replace
+
+        profile = replace(profile, books=args.books)
+    urls = None
+    if any((args.rest_url, args.soap_url, args.gateway_url)):
+        if not all((args.rest_url, args.soap_url, args.gateway_url)):
+            raise CliError("give all three of --rest-url, --soap-url and --gateway-url, or none")
+        urls = Endpoints(args.rest_url, args.soap_url, args.gateway_url)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else BASE_DIR / "var" / "bench" / f"{profile.name}-{stamp}"
+    for path in run_bench(profile, out, urls=urls):
         print(f"wrote {path}")
 
 
@@ -272,6 +297,15 @@ def _parser() -> argparse.ArgumentParser:
     existing.add_argument("--reset", action="store_true", help="replace an existing catalog")
     existing.add_argument("--if-empty", action="store_true", help="keep an existing catalog")
     seed_parser.set_defaults(handler=seed)
+
+    bench_parser = commands.add_parser("bench", help="benchmark REST vs SOAP, write a report")
+    bench_parser.add_argument("--quick", action="store_true", help="the < 2 minute profile")
+    bench_parser.add_argument("--books", type=int, default=None, help="catalog size to seed")
+    bench_parser.add_argument("--out", default=None, help="report folder (default var/bench/...)")
+    bench_parser.add_argument("--rest-url", default=None, help="use running services instead")
+    bench_parser.add_argument("--soap-url", default=None)
+    bench_parser.add_argument("--gateway-url", default=None)
+    bench_parser.set_defaults(handler=bench)
 
     commands.add_parser("demo-users", help="create reader and editor").set_defaults(
         handler=demo_users

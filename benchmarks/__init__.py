@@ -1,0 +1,2 @@
+"""REST vs SOAP, direct and through the gateway: bytes, latency, throughput and CPU, measured
+honestly (paired, alternating runs on one machine) and written up as a report."""
