@@ -1,0 +1,1 @@
+"""Benchmarks: measured ratios, printed, never asserted as timings in tests."""
