@@ -59,6 +59,16 @@ def sync_sequences(*models: type[Model]) -> None:
             )
 
 
+def analyze(*models: type[Model]) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load. Without them the planner
+    guesses, and reads a page's author and genre links by scanning whole tables (~200 ms at a
+    million books instead of ~1 ms) until autovacuum analyzes: never, where it is off."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(_table(model) for model in models)}")
+
+
 def delete_all(*models: type[Model]) -> None:
     """Empty the tables of `models` (children first) without loading a row into Python."""
     with connection.cursor() as cursor:

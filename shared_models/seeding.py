@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from shared_models.bulk import delete_all, insert_rows, next_id, sync_sequences
+from shared_models.bulk import analyze, delete_all, insert_rows, next_id, sync_sequences
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 from shared_models.validation import isbn13_check_digit
 
@@ -163,6 +163,7 @@ def seed_catalog(
             _seed_books(rng, seed, batch, first_book_id, now, author_ids, publisher_ids, genre_ids)
             sync_sequences(Book)
         progress("books", len(batch))
+    analyze(Publisher, Author, Genre, Book, BookAuthor, BookGenre)
     return SeedReport(author_count, publisher_count, len(GENRES), books)
 
 

@@ -69,6 +69,8 @@ def cleaned(filterset_class: type[django_filters.FilterSet], params: Mapping) ->
 
 
 def book_filter(params: Mapping) -> BookFilter:
+    if not params.keys() & BookFilterSet.base_filters.keys():
+        return BookFilter()  # the plain first page: no form to build and validate
     values = cleaned(BookFilterSet, params)
     return BookFilter(
         author_id=values["author"],

@@ -2,12 +2,14 @@
 README's token -> list -> create -> If-Match update flow, and duplicate POSTs racing across
 processes still creating one book (on SQLite and PostgreSQL alike)."""
 
+import re
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.processes import live_stack
+from tests.processes import REPO, live_stack
 
 EDITOR = {"username": "editor", "password": "editor-pass"}
 
@@ -80,3 +82,20 @@ def test_swagger_ui_and_its_assets_are_served_by_the_real_server(rest):
     bundle = rest.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert bundle.status_code == 200 and len(bundle.content) > 100_000
     assert rest.get("/api/schema/").status_code == 200
+
+
+def _readme_example() -> str:
+    section = (REPO / "README.md").read_text().split("## REST API", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_curl_examples_work_as_written(rest):
+    script = _readme_example().replace("http://127.0.0.1:8001", str(rest.base_url).rstrip("/"))
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"results":[' in done.stdout
+    assert re.search(r'(?im)^etag: "1"', done.stdout)
+    assert '"price":{"amount":"17.50","currency":"EUR"}' in done.stdout
+    assert "HTTP/1.1 412" in done.stdout

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shared_models.models import Author, Book, BookAuthor, Genre, Publisher
 from shared_models.seeding import clear_catalog
@@ -75,3 +77,14 @@ def test_rows_created_after_seeding_get_fresh_ids():
     call_command("seed_catalog", books=10, verbosity=0)
     book = make_book()
     assert book.pk > max(Book.objects.exclude(pk=book.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_seeding_leaves_fresh_planner_statistics_on_postgresql():
+    with CaptureQueriesContext(connection) as queries:
+        call_command("seed_catalog", books=20, verbosity=0)
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert len(analyzed) == 1
+    for table in ("shared_models_book", "shared_models_bookauthor", "shared_models_bookgenre"):
+        assert f'"{table}"' in analyzed[0]
