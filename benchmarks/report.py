@@ -87,7 +87,7 @@ def _headline(results: dict, high: int) -> str:
         scenario = results["scenarios"].get(name)
         if not scenario:
             continue
-        figures = scenario["bytes"]
+        figures = {name: f for name, f in scenario["bytes"].items() if f["ok"]}
         byte_ratio = scenario["byte_ratios"].get("soap/rest", {})
         rows.append([
             scenario["title"],

@@ -300,7 +300,11 @@ async def run_scenarios(
                     tick(f"{scenario.name} {target.name} skipped")
         results[scenario.name] = {
             "title": scenario.title,
-            "client_cpu_us": client_cpu(scenario, ctx, samples) if client_cpu else {},
+            "client_cpu_us": (
+                client_cpu(scenario, ctx, {t.name: samples[t.name] for t in working})
+                if client_cpu
+                else {}
+            ),
             "bytes": figures,
             "byte_ratios": byte_ratios({n: f for n, f in figures.items() if f["ok"]}),
             "unavailable": [t.name for t in targets if t not in working],
