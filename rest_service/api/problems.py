@@ -10,10 +10,12 @@ version adds `current_version`. No traceback ever leaves the process: unexpected
 logged with the request id and answered with a 500 problem quoting it.
 
     400 invalid, parse-error          bad input (service rules, query types, malformed JSON)
+    400 bad-request                   a request Django refuses as unsafe (e.g. a bad Host)
     401 not-authenticated             a write without a token; wrong username or password
     401 invalid-token                 a token was presented and failed a check (also on reads)
     403 insufficient-scope            a valid token without catalog:write
-    404 not-found  405 method-not-allowed  406 not-acceptable  415 unsupported-media-type
+    404 not-found  405 method-not-allowed  406 not-acceptable  413 content-too-large
+    415 unsupported-media-type
     409 in-use, idempotency-key-in-progress   412 stale-version   428 precondition-required
     422 idempotency-key-reused        429 quota-exceeded          500 server-error
 """
@@ -26,7 +28,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -45,6 +47,8 @@ QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exc
 TITLES = {
     "invalid": "Your request is not valid.",
     "parse_error": "The request body is not valid JSON.",
+    "bad_request": "The request was refused.",
+    "content_too_large": "The request body is too large.",
     "not_authenticated": "Authentication is needed.",
     "authentication_failed": "Authentication failed.",
     "no_active_account": "Authentication failed.",
@@ -127,10 +131,19 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     elif isinstance(exc, DjangoPermissionDenied):
         status, code, extensions, headers = 403, "permission_denied", {}, {}
         detail = "You may not do this."
+    elif isinstance(exc, SuspiciousOperation):
+        status, code, detail = _suspicious(exc)
+        extensions, headers = {}, {}
     else:
         return _server_error(request, exc)
     body = problem(code=code, status=status, detail=detail, instance=request.path, **extensions)
     return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "content_too_large", "The request body is larger than this service accepts."
+    return 400, "bad_request", "The request was refused as unsafe."
 
 
 def _domain(exc: CatalogError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
@@ -238,11 +251,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = "The request could not be understood."
+    status, code, detail = 400, "bad_request", "The request could not be understood."
     if isinstance(exception, SuspiciousOperation):
-        detail = "The request was refused as unsafe or too large."
-    body = problem(code="invalid", status=400, detail=detail, instance=request.path)
-    return _django_problem(body)
+        status, code, detail = _suspicious(exception)
+    return _django_problem(problem(code=code, status=status, detail=detail, instance=request.path))
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

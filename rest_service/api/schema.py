@@ -31,6 +31,7 @@ PROBLEM_DESCRIPTIONS = {
     406: "Only application/json can be produced.",
     409: "Still referenced by books, or the first request with this Idempotency-Key is running.",
     412: "If-Match names an old version; nothing was written (`current_version`).",
+    413: "The body is larger than the service accepts.",
     415: "The body must be application/json.",
     422: "This Idempotency-Key was used with another request.",
     428: "If-Match is required: send the ETag you last read.",
@@ -40,9 +41,9 @@ PROBLEM_DESCRIPTIONS = {
 _PROBLEMS_BY_ACTION = {
     "list": (400, 401),
     "retrieve": (401, 404),
-    "create": (400, 401, 403, 409, 415, 422),
-    "update": (400, 401, 403, 404, 415),
-    "partial_update": (400, 401, 403, 404, 415),
+    "create": (400, 401, 403, 409, 413, 415, 422),
+    "update": (400, 401, 403, 404, 413, 415),
+    "partial_update": (400, 401, 403, 404, 413, 415),
     "destroy": (401, 403, 404),
 }
 _SUMMARIES = {

@@ -22,6 +22,26 @@ def test_malformed_json_is_400(editor):
     assert_problem(response, 400, "parse-error")
 
 
+def test_deeply_nested_json_is_400_not_a_crash(editor):
+    response = editor.generic("POST", "/api/v2/authors/", b"[" * 100_000, "application/json")
+    assert_problem(response, 400, "parse-error")
+
+
+def test_a_body_over_the_size_limit_is_413(editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = b'{"name": "' + b"x" * 2000 + b'"}'
+    response = editor.generic("POST", "/api/v2/authors/", body, "application/json")
+    assert_problem(response, 413, "content-too-large")
+
+
+def test_a_request_django_refuses_is_a_400_problem(settings):
+    settings.ALLOWED_HOSTS = ["catalog.example"]
+    response = Client(HTTP_HOST="evil.example").get("/api/v2/books/")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/bad-request")
+
+
 def test_a_write_without_a_token_is_401_with_a_bearer_challenge(anonymous):
     response = anonymous.post("/api/v2/authors/", {"name": "X"}, format="json")
     assert_problem(response, 401, "not-authenticated")

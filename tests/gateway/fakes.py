@@ -1,0 +1,74 @@
+"""Stand-ins for time and upstreams in the gateway's unit tests: no test sleeps for real."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+class FakeTime:
+    """A monotonic clock that moves only when slept on or advanced."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class HighestDraw:
+    """An rng whose uniform(a, b) always draws b: the full-jitter ceiling, made visible."""
+
+    def uniform(self, low: float, high: float) -> float:
+        return high
+
+
+Outcome = int | httpx.Response | Exception | Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+
+class ScriptedUpstream:
+    """An httpx.MockTransport handler answering from a script (statuses, responses, errors to
+    raise), then `then` for ever; it keeps every request it was sent, and the timeouts each
+    attempt carried (a retried request is the same object, its timeouts change)."""
+
+    def __init__(self, *script: Outcome, then: Outcome = 200) -> None:
+        self.script = list(script)
+        self.then = then
+        self.requests: list[httpx.Request] = []
+        self.timeouts: list[dict[str, float]] = []
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        self.timeouts.append(dict(request.extensions.get("timeout") or {}))
+        outcome = self.script.pop(0) if self.script else self.then
+        if isinstance(outcome, Exception):
+            raise outcome
+        if isinstance(outcome, httpx.Response):
+            return outcome
+        if isinstance(outcome, int):
+            return httpx.Response(outcome)
+        return await outcome(request)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)

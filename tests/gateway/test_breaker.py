@@ -1,0 +1,181 @@
+"""gateway.breaker: one circuit per upstream opens, fails fast, half-opens and closes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from gateway.breaker import BreakerPolicy, BreakerTransport, Circuit, CircuitState
+from gateway.errors import CircuitOpen
+from tests.gateway.fakes import FakeTime, ScriptedUpstream, run
+
+URL = "http://upstream.test/api/v2/books/1/"
+
+
+def circuit(time: FakeTime, **policy: float) -> Circuit:
+    settings = {"failure_threshold": 3, "cooldown": 10.0, "half_open_probes": 1, **policy}
+    return Circuit("rest", BreakerPolicy(**settings), clock=time.clock)
+
+
+async def call(breaker: BreakerTransport, times: int = 1) -> list[int | str]:
+    """Status of each call, or the name of the exception it raised."""
+    outcomes: list[int | str] = []
+    async with httpx.AsyncClient(transport=breaker) as client:
+        for _ in range(times):
+            try:
+                outcomes.append((await client.get(URL)).status_code)
+            except (httpx.TransportError, CircuitOpen) as exc:
+                outcomes.append(type(exc).__name__)
+    return outcomes
+
+
+def opened(time: FakeTime, upstream: ScriptedUpstream, **policy: float) -> BreakerTransport:
+    """A breaker whose circuit the upstream's first three answers have opened."""
+    breaker = BreakerTransport(upstream.transport(), circuit(time, **policy))
+    run(call(breaker, 3))
+    assert breaker.circuit.state is CircuitState.OPEN
+    return breaker
+
+
+def test_a_run_of_failures_opens_the_circuit() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(503, httpx.ConnectError("refused"), 502)
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    assert run(call(breaker, 3)) == [503, "ConnectError", 502]
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_an_open_circuit_fails_fast_without_calling_the_upstream() -> None:
+    time, upstream = FakeTime(), ScriptedUpstream(then=503)
+    breaker = opened(time, upstream)
+    time.advance(4)
+    with pytest.raises(CircuitOpen) as refused:
+        run(breaker.handle_async_request(httpx.Request("GET", URL)))
+    assert refused.value.retry_after == pytest.approx(6.0)
+    assert upstream.calls == 3
+
+
+def test_a_success_ends_the_run_of_failures() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(503, 503, 200, 503, 503)
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    run(call(breaker, 5))
+    assert breaker.circuit.state is CircuitState.CLOSED
+    assert breaker.circuit.snapshot()["consecutive_failures"] == 2
+
+
+@pytest.mark.parametrize("status", [400, 404, 412, 429, 500])
+def test_client_errors_and_plain_500s_do_not_count_as_failures(status: int) -> None:
+    time, upstream = FakeTime(), ScriptedUpstream(then=status)
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    run(call(breaker, 5))
+    assert breaker.circuit.state is CircuitState.CLOSED
+
+
+def test_read_timeouts_count_as_failures() -> None:
+    time, upstream = FakeTime(), ScriptedUpstream(then=httpx.ReadTimeout("slow"))
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    run(call(breaker, 3))
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_after_the_cooldown_the_circuit_half_opens() -> None:
+    time = FakeTime()
+    breaker = opened(time, ScriptedUpstream(then=503))
+    time.advance(10)
+    assert breaker.circuit.state is CircuitState.HALF_OPEN
+
+
+def test_a_successful_probe_closes_the_circuit() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(503, 503, 503, then=200)
+    breaker = opened(time, upstream)
+    time.advance(10)
+    assert run(call(breaker, 2)) == [200, 200]
+    assert breaker.circuit.state is CircuitState.CLOSED
+    assert upstream.calls == 5
+
+
+def test_a_failed_probe_reopens_the_circuit_for_a_new_cooldown() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(then=503)
+    breaker = opened(time, upstream)
+    time.advance(10)
+    assert run(call(breaker, 2)) == [503, "CircuitOpen"]
+    assert breaker.circuit.snapshot() == {
+        "state": "open",
+        "consecutive_failures": 4,
+        "retry_after": 10.0,
+    }
+
+
+def test_half_open_lets_only_the_allowed_number_of_probes_through_at_once() -> None:
+    time = FakeTime()
+    release = asyncio.Event()
+
+    async def slow_success(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(200)
+
+    upstream = ScriptedUpstream(503, 503, 503, then=slow_success)
+    breaker = opened(time, upstream, half_open_probes=2)
+    time.advance(10)
+
+    async def three_at_once() -> list[list[int | str]]:
+        calls = [asyncio.create_task(call(breaker)) for _ in range(3)]
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        release.set()
+        return await asyncio.gather(*calls)
+
+    assert sorted(run(three_at_once()), key=str) == [["CircuitOpen"], [200], [200]]
+    assert upstream.calls == 5
+
+
+def test_a_cancelled_probe_gives_its_slot_back() -> None:
+    time = FakeTime()
+
+    async def never(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    upstream = ScriptedUpstream(503, 503, 503, never, then=200)
+    breaker = opened(time, upstream)
+    time.advance(10)
+
+    async def cancel_a_probe_then_call() -> list[int | str]:
+        probe = asyncio.create_task(call(breaker))
+        await asyncio.sleep(0.01)
+        probe.cancel()
+        await asyncio.gather(probe, return_exceptions=True)
+        return await call(breaker)
+
+    assert run(cancel_a_probe_then_call()) == [200]
+    assert breaker.circuit.state is CircuitState.CLOSED
+
+
+def test_listeners_hear_every_state_change() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(503, 503, 503, then=200)
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    heard: list[tuple[str, str, str]] = []
+    breaker.circuit.add_listener(lambda name, old, new: heard.append((name, old, new)))
+    run(call(breaker, 3))
+    time.advance(10)
+    run(call(breaker))
+    assert heard == [
+        ("rest", "closed", "open"),
+        ("rest", "open", "half_open"),
+        ("rest", "half_open", "closed"),
+    ]
+
+
+def test_the_policy_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_THRESHOLD", "7")
+    monkeypatch.setenv("GATEWAY_BREAKER_COOLDOWN_SECONDS", "2.5")
+    monkeypatch.setenv("GATEWAY_BREAKER_HALF_OPEN_PROBES", "3")
+    assert BreakerPolicy.from_env() == BreakerPolicy(
+        failure_threshold=7, cooldown=2.5, half_open_probes=3
+    )
