@@ -11,6 +11,8 @@
     catalog secrets DIR     write production secret files (Django secret, JWT key pair)
     catalog bench           benchmark REST vs SOAP, direct and through the gateway, and write
                             a report (--quick for the < 2 minute profile)
+    catalog compare get-book 42
+                            one operation as REST and as SOAP, side by side, with byte counts
 
 Failures a newcomer can hit (a port in use, a missing dependency, an unreachable database) end
 with one `error:` line and exit status 1, not a traceback.
@@ -160,6 +162,43 @@ def bench(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def compare(args: argparse.Namespace) -> None:
+    """Print one operation's REST and SOAP exchanges side by side, with their sizes."""
+    from rich.console import Console
+
+    from benchmarks.operations import Context, Target
+    from benchmarks.payloads import capture, render
+
+    host = _host()
+    gateway = f"{host}:{SERVICES['gateway'].port}"
+    rest_at = gateway if args.via_gateway else f"{host}:{SERVICES['rest'].port}"
+    soap_at = gateway if args.via_gateway else f"{host}:{SERVICES['soap'].port}"
+    if args.operation == "get-book":
+        scenario, ctx = (
+            "get_book",
+            Context(book_id=args.value, author_id=0, publisher_id=0, token=""),
+        )
+    else:
+        if not 1 <= args.value <= 1000:
+            raise CliError("list-books takes a page size from 1 to 1000")
+        scenario, ctx = (
+            f"list_{args.value}",
+            Context(book_id=0, author_id=0, publisher_id=0, token=""),
+        )
+    targets = []
+    for protocol, authority, path in (
+        ("rest", rest_at, "/api/v2"),
+        ("soap", soap_at, "/soap/catalog/"),
+    ):
+        name, _, port = authority.rpartition(":")
+        targets.append(Target(protocol, protocol, name, int(port), path))
+    try:
+        rest, soap = (capture(scenario, target, ctx) for target in targets)
+    except OSError as exc:
+        raise CliError(f"cannot reach the services ({exc}); start them with `make run`") from None
+    render(rest, soap, pretty=args.pretty, console=Console())
+
+
 def serve(args: argparse.Namespace) -> None:
     service = SERVICES[args.service]
     port = args.port or service.port
@@ -306,6 +345,15 @@ def _parser() -> argparse.ArgumentParser:
     bench_parser.add_argument("--soap-url", default=None)
     bench_parser.add_argument("--gateway-url", default=None)
     bench_parser.set_defaults(handler=bench)
+
+    compare_parser = commands.add_parser(
+        "compare", help="one operation as REST and as SOAP, side by side, with sizes"
+    )
+    compare_parser.add_argument("operation", choices=["get-book", "list-books"])
+    compare_parser.add_argument("value", type=int, help="the book id, or the page size")
+    compare_parser.add_argument("--via-gateway", action="store_true", help="through port 8000")
+    compare_parser.add_argument("--pretty", action="store_true", help="indent the bodies")
+    compare_parser.set_defaults(handler=compare)
 
     commands.add_parser("demo-users", help="create reader and editor").set_defaults(
         handler=demo_users
