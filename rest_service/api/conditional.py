@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils.http import parse_etags
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
-from rest_service.api.problems import PreconditionRequired
 from shared_models.errors import StaleVersion
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = "Send If-Match with the ETag you last read (GET the resource first)."
 
 
 def etag(version: int) -> str:

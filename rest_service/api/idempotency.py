@@ -31,11 +31,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from rest_service.api.models import IdempotencyRecord
-from rest_service.api.problems import IdempotencyKeyInProgress, IdempotencyKeyReused
 from rest_service.api.renderers import to_json
 from shared_models.clock import Clock, system_clock
 from shared_models.errors import ValidationError
@@ -44,6 +44,18 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 STORED_HEADERS = ("Location", "ETag")
 MAX_KEY_LENGTH = 255
+
+
+class IdempotencyKeyInProgress(APIException):
+    status_code = 409
+    default_code = "idempotency_key_in_progress"
+    default_detail = "The first request with this Idempotency-Key has not finished; retry later."
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was sent before with another method, path or body."
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from rest_service.api.authentication import WWW_AUTHENTICATE
+from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
 from shared_models.errors import CatalogError, InUse, NotFound, StaleVersion, ValidationError
 
@@ -76,24 +77,6 @@ _DOMAIN_STATUS: tuple[tuple[type[CatalogError], int], ...] = (
     (StaleVersion, 412),
     (InUse, 409),
 )
-
-
-class PreconditionRequired(drf.APIException):
-    status_code = 428
-    default_code = "precondition_required"
-    default_detail = "Send If-Match with the ETag you last read (GET the resource first)."
-
-
-class IdempotencyKeyInProgress(drf.APIException):
-    status_code = 409
-    default_code = "idempotency_key_in_progress"
-    default_detail = "The first request with this Idempotency-Key has not finished; retry later."
-
-
-class IdempotencyKeyReused(drf.APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was sent before with another method, path or body."
 
 
 def problem_type(code: str) -> str:
@@ -154,7 +137,7 @@ def _domain(exc: CatalogError) -> tuple[int, str, dict[str, Any], dict[str, str]
         extensions["errors"] = exc.errors
     if isinstance(exc, StaleVersion):
         extensions["current_version"] = exc.current_version
-        headers["ETag"] = f'"{exc.current_version}"'
+        headers["ETag"] = etag(exc.current_version)
     return status, exc.code, extensions, headers
 
 
@@ -198,8 +181,6 @@ def _detail_text(exc: drf.APIException) -> str:
         return "The input is invalid."
     if isinstance(detail, Mapping):
         return str(detail.get("detail", exc.default_detail))
-    if isinstance(detail, list):
-        return " ".join(str(item) for item in detail)
     return str(detail)
 
 

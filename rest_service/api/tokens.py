@@ -54,20 +54,19 @@ def signing_backend() -> KidTokenBackend:
     return _backend(s.ALGORITHM, s.SIGNING_KEY, s.VERIFYING_KEY, s.AUDIENCE, s.ISSUER, s.LEEWAY)
 
 
-class CatalogAccessToken(AccessToken):
+class _SignedWithKid:
     def get_token_backend(self) -> TokenBackend:
         return signing_backend()
 
+
+class CatalogAccessToken(_SignedWithKid, AccessToken):
     @property
     def lifetime(self) -> timedelta:  # type: ignore[override]
         return simplejwt.api_settings.ACCESS_TOKEN_LIFETIME
 
 
-class CatalogRefreshToken(RefreshToken):
+class CatalogRefreshToken(_SignedWithKid, RefreshToken):
     access_token_class = CatalogAccessToken
-
-    def get_token_backend(self) -> TokenBackend:
-        return signing_backend()
 
     @property
     def lifetime(self) -> timedelta:  # type: ignore[override]
