@@ -50,6 +50,18 @@ KeyResolver = Callable[[str | None], Any]
 """Returns the public key for a `kid` (None when the header has none) or raises TokenRejected."""
 
 
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value; None for any other scheme (or no
+    header). A Bearer header without exactly one token is refused, not taken as anonymous."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token = token.strip()
+    if not token or " " in token:
+        raise TokenRejected("malformed", "The Authorization header must be 'Bearer <token>'.")
+    return token
+
+
 def unverified_kid(token: str) -> str | None:
     """The `kid` of a token's header, for choosing a key; nothing in it is trusted yet."""
     _check_size(token)

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from shared_models.credentials import set_digest_secret
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -26,7 +28,8 @@ DEMO_USERS = (
 
 @transaction.atomic
 def ensure_demo_users() -> tuple[DemoUser, ...]:
-    """Create (or reset the password of) `reader` and `editor`; idempotent."""
+    """Create (or reset the password of) `reader` and `editor`; idempotent. Their WS-Security
+    digest secret is their password, so SOAP clients can use PasswordText or PasswordDigest."""
     if not settings.CATALOG_DEMO_USERS:
         raise ImproperlyConfigured("demo users are disabled here (CATALOG_DEMO_USERS=false)")
     users = get_user_model()
@@ -36,4 +39,5 @@ def ensure_demo_users() -> tuple[DemoUser, ...]:
         user.is_active = True
         user.set_password(demo.password)
         user.save()
+        set_digest_secret(user, demo.password)
     return DEMO_USERS

@@ -5,6 +5,7 @@ per-field messages, and the constraints are the backstop.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -133,3 +134,37 @@ class BookGenre(models.Model):
 
     def __str__(self) -> str:
         return f"{self.book_id} in {self.genre_id}"
+
+
+class WsSecuritySecret(models.Model):
+    """A user's WS-Security PasswordDigest secret, encrypted (shared_models.credentials).
+
+    PasswordDigest proves knowledge of a secret the server must hold in the clear, which a Django
+    password hash cannot give back; so the digest secret is a credential of its own, opt-in per
+    user, never the stored password hash.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ws_security_secret"
+    )
+    encrypted_secret = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"WS-Security secret of user {self.user_id}"
+
+
+class WsSecurityNonce(models.Model):
+    """The table behind the SOAP service's nonce cache when no Redis is configured: exactly the
+    schema of Django's DatabaseCache (`createcachetable`), declared as a model so that `migrate`
+    creates it wherever the catalog is migrated. Only the cache reads and writes it."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "catalog_wsse_nonce_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -25,6 +25,9 @@ MAX_PRICE_DIGITS = 10
 PRICE_DECIMAL_PLACES = 2
 _ISBN_SEPARATORS = re.compile(r"[\s-]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Characters XML 1.0 cannot carry (C0 controls other than tab/newline/return, lone surrogates,
+# U+FFFE/U+FFFF): refused in every text field so each protocol can represent what the other stored.
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class FieldError(ValueError):
@@ -74,6 +77,8 @@ def text(*, max_length: int, required: bool) -> Cleaner:
         value = value.strip()
         if required and not value:
             raise FieldError("Must not be blank.")
+        if _NOT_XML_CHARACTER.search(value):
+            raise FieldError("Must not contain control characters.")
         if len(value) > max_length:
             raise FieldError(f"Must be at most {max_length} characters.")
         return value

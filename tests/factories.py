@@ -94,3 +94,24 @@ def book_body_v2(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def make_user(
+    username: str = "editor",
+    password: str = "editor-pass",
+    *,
+    staff: bool = True,
+    active: bool = True,
+    digest_secret: str | None = None,
+):
+    """A Django user (staff edit the catalog); `digest_secret` enables PasswordDigest."""
+    from django.contrib.auth import get_user_model
+
+    from shared_models.credentials import set_digest_secret
+
+    user = get_user_model().objects.create_user(
+        username=username, password=password, is_staff=staff, is_active=active
+    )
+    if digest_secret is not None:
+        set_digest_secret(user, digest_secret)
+    return user

@@ -16,7 +16,13 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from config.keys import public_jwk
-from config.tokens import AccessClaims, TokenRejected, single_key_resolver, verify_access_token
+from config.tokens import (
+    AccessClaims,
+    TokenRejected,
+    bearer_token,
+    single_key_resolver,
+    verify_access_token,
+)
 
 WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 
@@ -59,15 +65,10 @@ def verify_bearer(token: str) -> AccessClaims:
 
 class BearerTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[TokenSubject, AccessClaims] | None:
-        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        token = token.strip()
-        if not token or " " in token:
-            raise InvalidBearerToken(
-                TokenRejected("malformed", "The Authorization header must be 'Bearer <token>'.")
-            )
         try:
+            token = bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+            if token is None:
+                return None
             claims = verify_bearer(token)
         except TokenRejected as rejection:
             raise InvalidBearerToken(rejection) from None

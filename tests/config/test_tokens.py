@@ -8,6 +8,7 @@ from config import keys
 from config.tokens import (
     MAX_TOKEN_LENGTH,
     TokenRejected,
+    bearer_token,
     single_key_resolver,
     verify_access_token,
 )
@@ -86,3 +87,13 @@ def test_very_long_tokens_are_refused_before_parsing(verify):
 @pytest.mark.parametrize("garbage", ["", "abc", "a.b.c", "Bearer x.y.z"])
 def test_garbage_is_malformed(verify, garbage):
     assert _rejected(verify, garbage) == "malformed"
+
+
+def test_a_bearer_header_yields_its_token_and_other_schemes_none():
+    assert bearer_token("Bearer abc.def.ghi") == "abc.def.ghi"
+    assert bearer_token("bearer  abc ") == "abc"
+    assert bearer_token("Basic ZWRpdG9yOng=") is None and bearer_token("") is None
+    for malformed in ("Bearer", "Bearer ", "Bearer two words"):
+        with pytest.raises(TokenRejected) as caught:
+            bearer_token(malformed)
+        assert caught.value.code == "malformed"

@@ -119,6 +119,14 @@ def test_text_is_stripped_and_limited():
             clean(bad)
 
 
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\ufffe"])
+def test_text_refuses_characters_xml_cannot_carry(control):
+    clean = text(max_length=50, required=True)
+    assert clean("tab\tnew\nline") == "tab\tnew\nline"
+    with pytest.raises(FieldError, match="control characters"):
+        clean(f"bad{control}title")
+
+
 def test_clean_fields_reports_every_broken_field_at_once():
     cleaners = {"a": clean_positive_int, "b": clean_positive_int, "c": clean_positive_int}
     with pytest.raises(ValidationError) as caught:

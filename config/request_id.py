@@ -1,5 +1,6 @@
 """A request id on every request and response (`X-Request-ID`): taken from the caller (the
-gateway sets one) when it is a sane token, generated otherwise; a 500 problem quotes it."""
+gateway sets one) when it is a sane token, generated otherwise; a REST 500 problem and a SOAP Server
+fault quote it."""
 
 from __future__ import annotations
 
