@@ -1,7 +1,12 @@
+"""The SOAP service's URLs: SOAP 1.1 and 1.2 endpoints (WSDL at ?wsdl) and the health check."""
+
 from django.urls import path
 
 from config.health import healthz
+from soap_service.views import SoapView
 
 urlpatterns = [
     path("healthz", healthz("soap")),
+    path("soap/catalog/", SoapView("1.1"), name="soap11"),
+    path("soap12/catalog/", SoapView("1.2"), name="soap12"),
 ]

@@ -1,0 +1,91 @@
+"""Who is calling, and may they change the catalog: one listener before any body is deserialised.
+
+Reads are open; an operation marked `changes_catalog` (soap_service.service) needs credentials
+carrying catalog:write. Credentials are a WS-Security UsernameToken (soap_service.wssecurity;
+the user's scopes come from shared_models.permissions) or an `Authorization: Bearer` access token
+from the REST service (config.tokens, the contract every verifier shares; its scopes travel in
+the token). Credentials that fail a check are refused even on reads (as RFC 6750 asks of
+tokens), and a request presenting both kinds is refused rather than guessing which one counts.
+
+The listener runs at the in-protocol's `before_deserialize` event: after the envelope is parsed
+and the operation is known, before the body costs any deserialisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from config.keys import public_jwk, public_key_pem
+from config.tokens import (
+    KeyResolver,
+    TokenRejected,
+    bearer_token,
+    single_key_resolver,
+    verify_access_token,
+)
+from shared_models.permissions import CATALOG_WRITE, may_write, scopes_for
+from soap_service.faults import AuthenticationFailedFault, PermissionDeniedFault
+from soap_service.wssecurity import SECURITY_HEADER, verify_username_token
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    subject: str
+    scopes: tuple[str, ...]
+
+
+@cache
+def _key_resolver() -> KeyResolver:
+    """The REST service's public key, read once per process."""
+    pem = public_key_pem()
+    return single_key_resolver(pem, public_jwk(pem).kid)
+
+
+def authenticate_request(ctx: Any) -> None:
+    """`before_deserialize` listener: sets ctx.udc to the Principal (None when anonymous)."""
+    security = next((h for h in ctx.in_header_doc or () if h.tag == SECURITY_HEADER), None)
+    try:
+        bearer = bearer_token(ctx.transport.req.headers.get("Authorization", ""))
+    except TokenRejected as rejection:
+        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+    if security is not None and bearer is not None:
+        raise AuthenticationFailedFault("Send a UsernameToken or a bearer token, not both.")
+    principal = None
+    if security is not None:
+        user = verify_username_token(security)
+        principal = Principal(user.get_username(), scopes_for(user))
+    elif bearer is not None:
+        principal = _token_principal(bearer)
+    ctx.udc = principal
+    if ctx.descriptor.udd.changes_catalog:
+        _require_write(principal)
+
+
+def _token_principal(token: str) -> Principal:
+    try:
+        claims = verify_access_token(
+            token,
+            resolve_key=_key_resolver(),
+            issuer=settings.JWT_ISSUER,
+            audience=settings.JWT_AUDIENCE,
+        )
+    except TokenRejected as rejection:
+        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+    return Principal(claims.subject, tuple(sorted(claims.scopes)))
+
+
+def _require_write(principal: Principal | None) -> None:
+    if principal is None:
+        raise AuthenticationFailedFault(
+            "Changing the catalog needs credentials: a WS-Security UsernameToken or a bearer "
+            "token.",
+            code="not_authenticated",
+        )
+    if not may_write(principal.scopes):
+        raise PermissionDeniedFault(
+            f"Changing the catalog needs the {CATALOG_WRITE} scope.", code="insufficient_scope"
+        )

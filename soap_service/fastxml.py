@@ -1,0 +1,160 @@
+"""Books to XML without Spyne's per-field machinery, producing exactly what Spyne would.
+
+Spyne's generic serialiser costs about 0.5 ms per Book (dozens of handler and attribute lookups
+per field). Two fast paths, both at Spyne's documented extension points (no monkeypatching):
+
+1. FastBookSerializer: the protocol's handler for the Book type writes a BookRecord's elements
+   with lxml directly (GetBook, GetBookByIsbn, CreateBook, UpdateBook). It is registered in
+   `__init__` because Spyne's handler table caches lookups by class.
+2. ListBooksRenderer: a `method_return_object` listener renders a whole ListBooks response to
+   bytes and sets `ctx.out_string`, which Spyne then sends as is (about 25x cheaper than the
+   generic path for a page of 100).
+
+tests/soap/test_fast_serialisation.py proves both equal to Spyne's generic output (C14N) and
+valid against the schema of our own WSDL. Text is escaped for XML; characters XML cannot carry
+(shared_models.validation refuses them on input) are replaced by U+FFFD rather than sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+from spyne import Application
+
+from shared_models.records import BookRecord
+from soap_service.types import TNS, Book
+
+_TAG = {name: f"{{{TNS}}}{name}" for name in (
+    "id isbn title subtitle authors author publisher genres genre slug name published_date "
+    "language pages price amount currency description version created_at updated_at"
+).split()}  # fmt: skip
+_NOT_XML = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+_LXML_SAFE = str.maketrans(dict.fromkeys(_NOT_XML, "\ufffd"))
+_ESCAPED = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", **dict.fromkeys(_NOT_XML, "\ufffd")}
+)
+
+
+def _text(value: str) -> str:
+    return value.translate(_LXML_SAFE)
+
+
+def book_into(element: etree._Element, book: BookRecord) -> None:
+    """A Book's children, in the order the WSDL declares them."""
+    tag, sub = _TAG, etree.SubElement
+    sub(element, tag["id"]).text = str(book.id)
+    sub(element, tag["isbn"]).text = _text(book.isbn)
+    sub(element, tag["title"]).text = _text(book.title)
+    sub(element, tag["subtitle"]).text = _text(book.subtitle)
+    authors = sub(element, tag["authors"])
+    for ref in book.authors:
+        author = sub(authors, tag["author"])
+        sub(author, tag["id"]).text = str(ref.id)
+        sub(author, tag["name"]).text = _text(ref.name)
+    publisher = sub(element, tag["publisher"])
+    sub(publisher, tag["id"]).text = str(book.publisher.id)
+    sub(publisher, tag["name"]).text = _text(book.publisher.name)
+    genres = sub(element, tag["genres"])
+    for ref in book.genres:
+        genre = sub(genres, tag["genre"])
+        sub(genre, tag["slug"]).text = _text(ref.slug)
+        sub(genre, tag["name"]).text = _text(ref.name)
+    sub(element, tag["published_date"]).text = book.published_date.isoformat()
+    sub(element, tag["language"]).text = _text(book.language)
+    sub(element, tag["pages"]).text = str(book.pages)
+    price = sub(element, tag["price"])
+    sub(price, tag["amount"]).text = str(book.price)
+    sub(price, tag["currency"]).text = _text(book.currency)
+    sub(element, tag["description"]).text = _text(book.description)
+    sub(element, tag["version"]).text = str(book.version)
+    sub(element, tag["created_at"]).text = book.created_at.isoformat()
+    sub(element, tag["updated_at"]).text = book.updated_at.isoformat()
+
+
+class FastBookSerializer:
+    """Protocol mixin: Book elements are written from BookRecords by `book_into`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.serialization_handlers[Book] = self.book_to_parent
+
+    def book_to_parent(
+        self, ctx: Any, cls: Any, inst: BookRecord, parent: etree._Element, ns: str,
+        name: str = "Book", **_: Any,
+    ) -> None:  # fmt: skip
+        book_into(etree.SubElement(parent, f"{{{ns}}}{name}"), inst)
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_ESCAPED)
+
+
+def _book_bytes(book: BookRecord, out: list[str]) -> None:
+    esc = _escaped
+    out.append(
+        f"<tns:book><tns:id>{book.id}</tns:id><tns:isbn>{esc(book.isbn)}</tns:isbn>"
+        f"<tns:title>{esc(book.title)}</tns:title>"
+        f"<tns:subtitle>{esc(book.subtitle)}</tns:subtitle><tns:authors>"
+    )
+    for ref in book.authors:
+        out.append(
+            f"<tns:author><tns:id>{ref.id}</tns:id><tns:name>{esc(ref.name)}</tns:name>"
+            "</tns:author>"
+        )
+    publisher = book.publisher
+    out.append(
+        f"</tns:authors><tns:publisher><tns:id>{publisher.id}</tns:id>"
+        f"<tns:name>{esc(publisher.name)}</tns:name></tns:publisher><tns:genres>"
+    )
+    for ref in book.genres:
+        out.append(
+            f"<tns:genre><tns:slug>{esc(ref.slug)}</tns:slug><tns:name>{esc(ref.name)}</tns:name>"
+            "</tns:genre>"
+        )
+    out.append(
+        f"</tns:genres><tns:published_date>{book.published_date.isoformat()}</tns:published_date>"
+        f"<tns:language>{esc(book.language)}</tns:language><tns:pages>{book.pages}</tns:pages>"
+        f"<tns:price><tns:amount>{book.price}</tns:amount>"
+        f"<tns:currency>{esc(book.currency)}</tns:currency></tns:price>"
+        f"<tns:description>{esc(book.description)}</tns:description>"
+        f"<tns:version>{book.version}</tns:version>"
+        f"<tns:created_at>{book.created_at.isoformat()}</tns:created_at>"
+        f"<tns:updated_at>{book.updated_at.isoformat()}</tns:updated_at></tns:book>"
+    )
+
+
+class ListBooksRenderer:
+    """Renders ListBooks responses to bytes, in the envelope Spyne writes for this protocol."""
+
+    def __init__(self, application: Application) -> None:
+        protocol = application.out_protocol
+        env = protocol.soap_env
+        self._head = (
+            f"<?xml version='1.0' encoding='UTF-8'?>\n<{env}:Envelope "
+            f'xmlns:{env}="{protocol.ns_soap_env}" xmlns:tns="{TNS}"><{env}:Body>'
+            "<tns:ListBooksResponse><tns:ListBooksResult><tns:books>"
+        )
+        self._tail = f"</tns:ListBooksResult></tns:ListBooksResponse></{env}:Body></{env}:Envelope>"
+
+    def render(self, page: Any) -> bytes:
+        out = [self._head]
+        for book in page.books:
+            _book_bytes(book, out)
+        out.append("</tns:books>")
+        for name in ("next_cursor", "previous_cursor"):
+            if (cursor := getattr(page, name)) is not None:
+                out.append(f"<tns:{name}>{_escaped(cursor)}</tns:{name}>")
+        out.append(self._tail)
+        return "".join(out).encode()
+
+    def __call__(self, ctx: Any) -> None:
+        if ctx.descriptor.name == "ListBooks" and ctx.out_error is None:
+            ctx.out_string = [self.render(ctx.out_object[0])]
+
+
+def install_list_books_renderer(application: Application) -> Callable[[Any], None]:
+    renderer = ListBooksRenderer(application)
+    application.event_manager.add_listener("method_return_object", renderer)
+    return renderer

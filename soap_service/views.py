@@ -1,0 +1,81 @@
+"""The SOAP endpoints as Django views: a thin wrapper around Spyne's DjangoServer.
+
+Our own view rather than Spyne's DjangoView (protocol objects as class attributes, WSDL pinned to
+the first Host) or DjangoApplication (reads wsgi.input behind Django's back). POST goes to
+Spyne; `GET ?wsdl` is answered from soap_service.wsdl. A body over the size limit is refused
+from its Content-Length before Django reads it (Django would otherwise answer its own HTML 400).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from spyne.server.django import DjangoHttpMethodContext, DjangoServer
+
+from soap_service.application import answer_fault, make_application
+from soap_service.faults import CatalogFault, MethodNotAllowedFault, RequestTooLargeFault
+from soap_service.wsdl import WsdlDocument
+
+logger = logging.getLogger("soap_service.errors")
+
+
+class CatalogServer(DjangoServer):
+    def get_out_string(self, ctx: Any) -> Any:
+        """Spyne turns a failure here into a bare Server fault; log it (its logger is muted)."""
+        try:
+            return super().get_out_string(ctx)
+        except Exception:
+            operation = ctx.descriptor.name if ctx.descriptor is not None else "-"
+            logger.exception("could not serialise the response of %s", operation)
+            raise
+
+
+class SoapView:
+    def __init__(self, soap_version: str) -> None:
+        self.application = make_application(soap_version)
+        self.server = CatalogServer(self.application)
+        self.wsdl = WsdlDocument(self.application)
+
+    @csrf_exempt
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._respond(request)
+        if response.status_code >= 400:
+            # Every fault was logged once already (application.answer_fault); SOAP 1.1 answers
+            # client faults with 500, which Django's request logger would report as errors.
+            response._has_been_logged = True
+        return response
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and "wsdl" in {key.lower() for key in request.GET}:
+            return HttpResponse(
+                self.wsdl.for_address(request.build_absolute_uri(request.path)),
+                content_type="text/xml; charset=utf-8",
+            )
+        if request.method != "POST":
+            return self.refuse(
+                request, MethodNotAllowedFault("POST a SOAP envelope, or GET ?wsdl for the WSDL.")
+            )
+        limit = settings.SOAP_MAX_BODY_BYTES
+        if _content_length(request) > limit:
+            return self.refuse(
+                request, RequestTooLargeFault(f"The body is larger than {limit} bytes.")
+            )
+        return self.server.handle_rpc(request)
+
+    def refuse(self, request: HttpRequest, fault: CatalogFault) -> HttpResponse:
+        """Answer a fault without entering Spyne's request pipeline."""
+        ctx = DjangoHttpMethodContext(self.server, request, self.application.out_protocol.mime_type)
+        ctx.out_error = fault
+        answer_fault(ctx)
+        return self.server.handle_error(ctx, (), fault)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
