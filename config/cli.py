@@ -242,6 +242,8 @@ def _banner(host: str) -> str:
             f"  Swagger UI    {rest}/api/docs/   OpenAPI: {rest}/api/schema/",
             f"  REST admin    {rest}/admin/   health: {rest}/healthz",
             f"  SOAP service  {soap}/healthz",
+            f"                WSDL (SOAP 1.1): {soap}/soap/catalog/?wsdl",
+            f"                WSDL (SOAP 1.2): {soap}/soap12/catalog/?wsdl",
             "  Demo users    reader / reader-pass (catalog:read)",
             "                editor / editor-pass (catalog:read catalog:write)",
             f"  Get a token   curl -s -X POST {rest}/api/token/ "

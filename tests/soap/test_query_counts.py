@@ -1,0 +1,49 @@
+"""A page of books costs the same few queries whatever its size: no N+1 in any list."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_author, make_book, make_genre, make_publisher
+from tests.soap.conftest import envelope, post_envelope
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, body: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = post_envelope(client, envelope(body))
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+@pytest.fixture
+def catalog():
+    authors = [make_author(f"Author {i}") for i in range(3)]
+    genres = [make_genre("fantasy"), make_genre("poetry")]
+    publisher = make_publisher()
+    for i in range(120):
+        make_book(title=f"Book {i:03d}", authors=authors, genres=genres, publisher=publisher)
+
+
+def test_list_books_costs_three_queries_for_5_or_100_books(client, catalog):
+    small = queries_for(client, "<t:ListBooks><t:page_size>5</t:page_size></t:ListBooks>")
+    large = queries_for(client, "<t:ListBooks><t:page_size>100</t:page_size></t:ListBooks>")
+    assert small == large == 3  # books with publishers, their authors, their genres
+
+
+def test_a_filtered_ordered_later_page_costs_the_same(client, catalog):
+    body = (
+        "<t:ListBooks><t:filter><t:genre>fantasy</t:genre><t:search>Book</t:search>"
+        "<t:ordering>-title</t:ordering></t:filter><t:page_size>50</t:page_size></t:ListBooks>"
+    )
+    assert queries_for(client, body) == 3
+
+
+@pytest.mark.parametrize("operation", ["ListAuthors", "ListPublishers", "ListGenres"])
+def test_reference_lists_cost_one_query(client, catalog, operation):
+    assert (
+        queries_for(client, f"<t:{operation}><t:page_size>100</t:page_size></t:{operation}>") == 1
+    )
