@@ -57,7 +57,7 @@ class Service:
                 sys.executable, "-m", "uvicorn", "gateway.asgi:application",
                 "--host", host, "--port", str(port),
                 "--workers", str(env_int("GATEWAY_WORKERS", 1)),
-                "--no-access-log", "--lifespan", "off",
+                "--no-access-log", "--lifespan", "on",
                 "--timeout-graceful-shutdown", str(env_int("GRACEFUL_TIMEOUT", 20)),
             ]  # fmt: skip
         return [

@@ -21,6 +21,8 @@ from typing import Any
 
 import jwt
 
+CATALOG_READ = "catalog:read"
+CATALOG_WRITE = "catalog:write"
 MAX_TOKEN_LENGTH = 8192
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "jti")
 DEFAULT_LEEWAY_SECONDS = 30

@@ -1,7 +1,13 @@
+"""The gateway's own pages, served by Django; proxied paths never get here (asgi.py)."""
+
 from django.urls import path
 
 from config.health import healthz
+from gateway.health import readyz
+from gateway.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", healthz("gateway")),
+    path("readyz", readyz),
+    path("metrics", metrics_view),
 ]

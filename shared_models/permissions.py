@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-CATALOG_READ = "catalog:read"
-CATALOG_WRITE = "catalog:write"
+from config.tokens import CATALOG_READ, CATALOG_WRITE
+
+__all__ = ["CATALOG_READ", "CATALOG_WRITE", "may_write", "scopes_for"]
 
 
 def scopes_for(user: AbstractBaseUser | AnonymousUser) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """One settings module for the whole suite: the REST service's (it owns every table) plus what
 the other services add. Each test area points ROOT_URLCONF at its own service in its conftest."""
 
+from gateway import settings as gateway_settings
 from rest_service.settings import *
 from soap_service import settings as soap_settings
 
@@ -15,3 +16,8 @@ globals().update(
     }
 )
 CACHES = {**CACHES, "wsse-nonces": soap_settings.CACHES["wsse-nonces"]}
+
+# The gateway's settings (GATEWAY_*), so its objects can be built in this process.
+globals().update(
+    {name: value for name, value in vars(gateway_settings).items() if name.startswith("GATEWAY_")}
+)

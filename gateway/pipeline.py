@@ -1,0 +1,383 @@
+"""The request pipeline for every proxied path, in raw ASGI (see asgi.py for why not Django):
+
+    route -> version -> body -> token -> scope -> rate limit -> upstream or mediation -> response
+
+Each step is its own module (routing, versioning, proxy, auth, ratelimit, upstreams, mediation);
+this one orders them, answers what they refuse (problems.py: a problem, or a SOAP fault for SOAP
+requests) and records one `Exchange` per request for metrics and the access log. Every response
+carries X-Request-ID, Server-Timing and, once the request has been counted, the RateLimit headers.
+
+Mediation hook: a REST v2 books request (`/api/v2/books/…`) carrying `X-Backend: soap` is handed
+to `gateway.mediation.mediate(MediationRequest) -> Answer` instead of being proxied, when that
+module exists and GATEWAY_MEDIATION_ENABLED is true; otherwise the header passes through
+unnoticed. `mediate` calls the SOAP upstream with `request.soap.client`, sending
+`request.upstream_headers` and `request.extensions` on every call, and returns the JSON answer
+the REST service would give (status, headers, body). It raises GatewayError subclasses for what
+it refuses; transport errors it lets through are mapped like any upstream call's.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from config.tokens import AccessClaims
+from gateway import metrics, problems, proxy, routing, soap, versioning
+from gateway.auth import Authenticator, authorize
+from gateway.clientip import Origin, origin
+from gateway.errors import GatewayError, HeadersTooLarge, RequestRefused, map_upstream_errors
+from gateway.observability import AccessLog, request_id, server_timing, traceparent
+from gateway.problems import Answer
+from gateway.ratelimit import Decision, RateLimiter
+from gateway.routing import Route, RouteClass
+from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
+
+logger = logging.getLogger("gateway.pipeline")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_WS_SECURITY_NAMESPACE = b"oasis-200401-wss-wssecurity-secext"
+_LOOKED_UP = frozenset(
+    {
+        b"authorization",
+        b"accept",
+        b"accept-version",
+        b"content-length",
+        b"idempotency-key",
+        b"traceparent",
+        b"x-backend",
+        b"x-request-id",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MediationRequest:
+    """What `gateway.mediation.mediate()` gets for a REST v2 books request to serve via SOAP."""
+
+    method: str
+    path: str  # the negotiated REST path, e.g. /api/v2/books/12/
+    query: bytes
+    headers: list[tuple[bytes, bytes]]  # the client's, hop-by-hop ones removed
+    body: bytes
+    soap: Upstream
+    upstream_headers: list[tuple[bytes, bytes]]  # X-Request-ID, traceparent, X-Forwarded-*
+    extensions: dict[str, Any]  # gateway.upstream / idempotent / deadline for each SOAP call
+
+
+Mediate = Callable[[MediationRequest], Awaitable[Answer]]
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request as the access log and metrics see it."""
+
+    method: str
+    path: str
+    started: float
+    deadline: float
+    request_id: bytes
+    traceparent: bytes
+    origin: Origin
+    route_class: str = "-"
+    upstream: str = "-"
+    status: int = 0
+    attempts: int = 0
+    upstream_seconds: float | None = None
+    decision: Decision | None = None
+    subject: str | None = None
+    soap_version: str | None = None
+    sent_bytes: int = 0
+    error: str | None = None
+
+    def gateway_headers(self) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"x-request-id", self.request_id),
+            (b"server-timing", server_timing(self.elapsed(), self.upstream_seconds)),
+        ]
+        if self.decision is not None:
+            headers.extend(self.decision.headers())
+        return headers
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def log_entry(self, duration: float) -> dict[str, Any]:
+        upstream_ms = self.upstream_seconds * 1000 if self.upstream_seconds is not None else None
+        decision = self.decision
+        return {
+            "request_id": self.request_id.decode("latin-1"),
+            "method": self.method,
+            "path": self.path,
+            "route": self.route_class,
+            "status": self.status,
+            "upstream": self.upstream,
+            "attempts": self.attempts,
+            "duration_ms": round(duration * 1000, 3),
+            "upstream_ms": round(upstream_ms, 3) if upstream_ms is not None else None,
+            "ratelimit": decision.policy.name if decision else None,
+            "ratelimit_decision": decision.outcome if decision else None,
+            "ratelimit_remaining": decision.remaining if decision else None,
+            "client": self.origin.client_ip,
+            "subject": self.subject,
+            "bytes": self.sent_bytes,
+            "error": self.error,
+        }
+
+
+class Gateway:
+    """The raw-ASGI app for proxied paths; built once per process (runtime.py)."""
+
+    def __init__(
+        self,
+        *,
+        upstreams: dict[str, Upstream],
+        authenticator: Authenticator,
+        limiter: RateLimiter,
+        access_log: AccessLog,
+        mediate: Mediate | None = None,
+    ) -> None:
+        self.upstreams = upstreams
+        self.authenticator = authenticator
+        self.limiter = limiter
+        self.access_log = access_log
+        self.mediate = mediate
+        self.max_body_bytes = settings.GATEWAY_MAX_BODY_BYTES
+        self.max_header_bytes = settings.GATEWAY_MAX_HEADER_BYTES
+        self.deadline_seconds = settings.GATEWAY_REQUEST_DEADLINE_SECONDS
+        self.connect_timeout = settings.GATEWAY_CONNECT_TIMEOUT_SECONDS
+        self.trusted_proxies = settings.GATEWAY_TRUSTED_PROXIES
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: proxy.Receive, send: proxy.Send
+    ) -> None:
+        found = _lookup(scope["headers"])
+        exchange = Exchange(
+            method=scope["method"],
+            path=scope["path"],
+            started=time.perf_counter(),
+            deadline=time.monotonic() + self.deadline_seconds,
+            request_id=request_id(found.get(b"x-request-id")),
+            traceparent=traceparent(found.get(b"traceparent")),
+            origin=origin(scope, self.trusted_proxies),
+        )
+        try:
+            await self._handle(exchange, found, scope, receive, send)
+        except GatewayError as error:
+            exchange.error = error.code
+            await self._refuse(exchange, error, send)
+        except Exception as exc:
+            exchange.error = type(exc).__name__
+            if exchange.status:  # the response has started: nothing more can be said
+                logger.warning(
+                    "response to %s %s broke off: %r", scope["method"], scope["path"], exc
+                )
+            else:
+                logger.exception("gateway failure on %s %s", exchange.method, exchange.path)
+                await self._refuse(exchange, GatewayError(), send)
+        finally:
+            self._record(exchange)
+
+    async def _handle(
+        self,
+        exchange: Exchange,
+        found: dict[bytes, bytes],
+        scope: dict[str, Any],
+        receive: proxy.Receive,
+        send: proxy.Send,
+    ) -> None:
+        method, path = exchange.method, exchange.path
+        route = routing.resolve(method, path, scope.get("raw_path") or path.encode())
+        exchange.route_class, exchange.upstream = route.route_class.value, route.upstream
+        if route.route_class is RouteClass.SOAP:
+            exchange.soap_version = soap.soap_version(path)
+        if proxy.header_bytes(scope["headers"]) > self.max_header_bytes:
+            raise HeadersTooLarge(f"The headers may have at most {self.max_header_bytes} bytes.")
+        upstream_path, accept, version = route.path, None, None
+        if route.negotiate_version:
+            negotiated = versioning.negotiate(
+                route.path, found.get(b"accept-version"), found.get(b"accept")
+            )
+            upstream_path, accept, version = negotiated.path, negotiated.accept, negotiated.version
+        body = await proxy.read_body(receive, self.max_body_bytes, found.get(b"content-length"))
+        call = soap.soap_call(path, method, body) if route.route_class is RouteClass.SOAP else None
+        write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
+
+        claims = await self._authenticate(route, found, scope["headers"], write=write)
+        exchange.subject = claims.subject if claims else None
+        policy, who = self.limiter.policy_for(
+            write=write,
+            subject=exchange.subject,
+            client_ip=exchange.origin.client_ip,
+            soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
+        )
+        exchange.decision = await self.limiter.check(policy, who)
+        if not exchange.decision.allowed:
+            raise exchange.decision.refusal()
+
+        idempotent = call.safe if call is not None else _idempotent(method, found)
+        extensions = {UPSTREAM: route.upstream, IDEMPOTENT: idempotent, DEADLINE: exchange.deadline}
+        forwarded = self._forwarded_headers(exchange)
+        if self._mediates(version, upstream_path, found):
+            await self._mediate(exchange, scope, upstream_path, body, forwarded, extensions, send)
+            return
+        upstream_accept = [(b"accept", accept)] if accept is not None else []
+        headers = proxy.request_headers(
+            scope["headers"],
+            drop=frozenset({b"accept"}) if accept is not None else frozenset(),
+            add=forwarded + upstream_accept,
+        )
+        await self._proxy(exchange, route, upstream_path, scope, headers, body, extensions, send)
+
+    async def _authenticate(
+        self,
+        route: Route,
+        found: dict[bytes, bytes],
+        scope_headers: list[tuple[bytes, bytes]],
+        *,
+        write: bool,
+    ) -> AccessClaims | None:
+        if route.route_class is RouteClass.TOKEN:
+            return None
+        authorization = found.get(b"authorization")
+        if authorization is not None and _count(scope_headers, b"authorization") > 1:
+            # the gateway would check one and the upstream might read another
+            raise RequestRefused("Send one Authorization header, not several.")
+        claims = await self.authenticator.authenticate(authorization)
+        soap_route = route.route_class is RouteClass.SOAP
+        authorize(claims, write=write, anonymous_allowed=soap_route or not write)
+        return claims
+
+    def _forwarded_headers(self, exchange: Exchange) -> list[tuple[bytes, bytes]]:
+        where = exchange.origin
+        headers = [
+            (b"x-request-id", exchange.request_id),
+            (b"traceparent", exchange.traceparent),
+            (b"x-forwarded-for", where.client_ip.encode("latin-1")),
+            (b"x-forwarded-proto", where.proto.encode("latin-1")),
+        ]
+        if where.host:  # links the services build (pages, WSDL) then name the gateway
+            host = where.host.encode("latin-1")
+            headers.extend(((b"host", host), (b"x-forwarded-host", host)))
+        return headers
+
+    def _timeout(self, deadline: float) -> dict[str, float]:
+        remaining = max(0.001, deadline - time.monotonic())
+        connect = min(self.connect_timeout, remaining)
+        return {"connect": connect, "read": remaining, "write": remaining, "pool": remaining}
+
+    async def _proxy(
+        self,
+        exchange: Exchange,
+        route: Route,
+        path: bytes,
+        scope: dict[str, Any],
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        extensions: dict[str, Any],
+        send: proxy.Send,
+    ) -> None:
+        upstream = self.upstreams[route.upstream]
+        query = scope.get("query_string") or b""
+        target = path + b"?" + query if query else path
+        request = httpx.Request(
+            exchange.method,
+            upstream.base_url + target.decode("latin-1"),
+            headers=headers,
+            content=body,
+            extensions={**extensions, "timeout": self._timeout(exchange.deadline)},
+        )
+        sent_at = time.perf_counter()
+        with map_upstream_errors(route.upstream):
+            response = await upstream.client.send(request, stream=True)
+        exchange.upstream_seconds = time.perf_counter() - sent_at
+        exchange.attempts = response.extensions.get(ATTEMPTS, 1)
+        try:
+            exchange.status = response.status_code
+            response_headers = proxy.response_headers(response.headers.raw)
+            response_headers.extend(exchange.gateway_headers())
+            exchange.sent_bytes = await proxy.stream_response(
+                send, response.status_code, response_headers, response
+            )
+        finally:
+            await response.aclose()
+
+    def _mediates(self, version: str | None, path: bytes, found: dict[bytes, bytes]) -> bool:
+        return (
+            self.mediate is not None
+            and version == "v2"
+            and path.startswith(b"/api/v2/books/")
+            and found.get(b"x-backend", b"").strip().lower() == b"soap"
+        )
+
+    async def _mediate(
+        self,
+        exchange: Exchange,
+        scope: dict[str, Any],
+        path: bytes,
+        body: bytes,
+        forwarded: list[tuple[bytes, bytes]],
+        extensions: dict[str, Any],
+        send: proxy.Send,
+    ) -> None:
+        assert self.mediate is not None
+        exchange.upstream = "soap"
+        request = MediationRequest(
+            method=exchange.method,
+            path=path.decode("latin-1"),
+            query=scope.get("query_string") or b"",
+            headers=proxy.request_headers(scope["headers"]),
+            body=body,
+            soap=self.upstreams["soap"],
+            upstream_headers=forwarded,
+            extensions={**extensions, UPSTREAM: "soap"},
+        )
+        sent_at = time.perf_counter()
+        with map_upstream_errors("soap"):
+            answer = await self.mediate(request)
+        exchange.upstream_seconds = time.perf_counter() - sent_at
+        exchange.attempts = 1
+        exchange.status = answer.status
+        headers = [*answer.headers, *exchange.gateway_headers()]
+        exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
+
+    async def _refuse(self, exchange: Exchange, error: GatewayError, send: proxy.Send) -> None:
+        answer = problems.render(
+            error,
+            instance=exchange.path,
+            request_id=exchange.request_id.decode("latin-1"),
+            soap_version=exchange.soap_version,
+        )
+        exchange.status = answer.status
+        headers = [*answer.headers, *exchange.gateway_headers()]
+        exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
+
+    def _record(self, exchange: Exchange) -> None:
+        duration = exchange.elapsed()
+        upstream = exchange.upstream
+        metrics.observe_request(exchange.route_class, exchange.status, upstream, duration)
+        if exchange.upstream_seconds is not None:
+            metrics.observe_upstream(upstream, exchange.upstream_seconds, exchange.attempts)
+        self.access_log.write(exchange.log_entry(duration))
+
+
+def _lookup(headers: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """The first value of each header the pipeline reads."""
+    found: dict[bytes, bytes] = {}
+    for key, value in headers:
+        if key in _LOOKED_UP:
+            found.setdefault(key, value)
+    return found
+
+
+def _idempotent(method: str, found: dict[bytes, bytes]) -> bool:
+    return method in IDEMPOTENT_METHODS or (method == "POST" and b"idempotency-key" in found)
+
+
+def _count(headers: list[tuple[bytes, bytes]], name: bytes) -> int:
+    return sum(1 for key, _ in headers if key == name)

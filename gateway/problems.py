@@ -1,0 +1,128 @@
+"""How the gateway answers when it refuses or fails a request itself: a problem (RFC 9457) for
+REST clients, a SOAP fault for SOAP clients, so each sees the format its upstream speaks.
+
+Problem types follow the REST service's scheme (https://bookcatalog.example/problems/<code>, the
+code with hyphens; rate limiting uses the IANA-registered quota-exceeded type), so a client
+handles one format whether the gateway or the service answered. Every gateway problem also
+carries the request id.
+
+SOAP faults follow the SOAP service's table: a SOAP 1.1 fault is sent with HTTP 500 except for
+refusals made before any SOAP processing (413, 431) and rate limiting (429); a SOAP 1.2 fault
+keeps the status REST would answer. The detail is the service's `tns:CatalogFault`
+{code, retry_after?, request_id}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+import orjson
+
+from gateway.errors import GatewayError
+from gateway.soap import SOAP11_ENVELOPE, SOAP12_ENVELOPE, SOAP_NAMESPACE
+
+PROBLEM_CONTENT_TYPE = b"application/problem+json"
+PROBLEM_BASE = "https://bookcatalog.example/problems/"
+QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+
+TITLES = {
+    "invalid": "Your request is not valid.",
+    "not_authenticated": "Authentication is needed.",
+    "invalid_token": "The bearer token was refused.",
+    "insufficient_scope": "The token does not allow this.",
+    "not_found": "Not found.",
+    "payload_too_large": "The request body is too large.",
+    "headers_too_large": "The request headers are too large.",
+    "quota_exceeded": "Too many requests.",
+    "bad_gateway": "The service behind the gateway failed.",
+    "service_unavailable": "The service is unavailable.",
+    "gateway_timeout": "The service behind the gateway timed out.",
+    "server_error": "Internal server error.",
+}
+
+_SOAP11_KEEPS_STATUS = frozenset({413, 429, 431})
+
+
+@dataclass(slots=True)
+class Answer:
+    status: int
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytes = b""
+
+
+def problem_type(code: str) -> str:
+    if code == "quota_exceeded":
+        return QUOTA_EXCEEDED_TYPE
+    return PROBLEM_BASE + code.replace("_", "-")
+
+
+def problem_document(error: GatewayError, *, instance: str, request_id: str) -> dict[str, Any]:
+    return {
+        "type": problem_type(error.code),
+        "title": TITLES.get(error.code, "Error."),
+        "status": error.status_code,
+        "detail": error.detail,
+        "instance": instance,
+        **error.extensions,
+        "request_id": request_id,
+    }
+
+
+def render(
+    error: GatewayError, *, instance: str, request_id: str, soap_version: str | None = None
+) -> Answer:
+    """The response for `error`: a SOAP fault when the request was SOAP, else a problem."""
+    headers = [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
+    if soap_version is not None:
+        status = error.status_code
+        if soap_version == "1.1" and status not in _SOAP11_KEEPS_STATUS:
+            status = 500
+        body, content_type = soap_fault(error, soap_version, request_id)
+        return Answer(status, [(b"content-type", content_type), *headers], body)
+    document = problem_document(error, instance=instance, request_id=request_id)
+    return Answer(
+        error.status_code,
+        [(b"content-type", PROBLEM_CONTENT_TYPE), *headers],
+        orjson.dumps(document),
+    )
+
+
+def soap_fault(error: GatewayError, version: str, request_id: str) -> tuple[bytes, bytes]:
+    detail = _fault_detail(error, request_id)
+    reason = escape(error.detail)
+    if version == "1.2":
+        top, *subcodes = error.soap_faultcode.split(".")
+        value = {"Client": "Sender", "Server": "Receiver"}.get(top, top)
+        nested = ""
+        for subcode in reversed(subcodes):
+            nested = f"<soap:Subcode><soap:Value>tns:{subcode}</soap:Value>{nested}</soap:Subcode>"
+        code = f"<soap:Value>soap:{value}</soap:Value>{nested}"
+        fault = (
+            f"<soap:Fault><soap:Code>{code}</soap:Code>"
+            f'<soap:Reason><soap:Text xml:lang="en">{reason}</soap:Text></soap:Reason>'
+            f"<soap:Detail>{detail}</soap:Detail></soap:Fault>"
+        )
+        return _envelope(SOAP12_ENVELOPE, fault), b"application/soap+xml; charset=utf-8"
+    fault = (
+        f"<soap:Fault><faultcode>soap:{error.soap_faultcode}</faultcode>"
+        f"<faultstring>{reason}</faultstring><detail>{detail}</detail></soap:Fault>"
+    )
+    return _envelope(SOAP11_ENVELOPE, fault), b"text/xml; charset=utf-8"
+
+
+def _fault_detail(error: GatewayError, request_id: str) -> str:
+    parts = [f"<tns:code>{escape(error.code)}</tns:code>"]
+    if retry_after := error.headers.get("Retry-After"):
+        parts.append(f"<tns:retry_after>{escape(retry_after)}</tns:retry_after>")
+    parts.append(f"<tns:request_id>{escape(request_id)}</tns:request_id>")
+    return f"<tns:CatalogFault>{''.join(parts)}</tns:CatalogFault>"
+
+
+def _envelope(namespace: str, fault: str) -> bytes:
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?>"
+        f'<soap:Envelope xmlns:soap="{namespace}" xmlns:tns="{SOAP_NAMESPACE}">'
+        f"<soap:Body>{fault}</soap:Body></soap:Envelope>"
+    ).encode()

@@ -1,0 +1,75 @@
+"""Which requests the gateway proxies, to which upstream, as which route class.
+
+    /api/v1/…, /api/v2/…, /api/…   rest   read (GET, HEAD, OPTIONS) or write (anything else);
+                                          unversioned paths are negotiated (versioning.py)
+    /api/schema/                   rest   read, not versioned (the OpenAPI document)
+    /auth/token/…, /api/token/…    rest   token: the issuer's endpoints at /api/token/…
+    /.well-known/jwks.json         rest   token
+    /soap/…, /soap12/…             soap   soap (a read or a write by operation, see soap.py)
+
+Anything else is not proxied (the router hands it to Django: /healthz, /readyz, /metrics).
+
+A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
+another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
+segments, empty segments (`//`), non-ASCII bytes. What is forwarded is the client's own raw
+path (re-prefixed for versions and tokens), never a re-encoding of the decoded one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gateway.errors import RequestRefused
+
+
+class RouteClass(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    TOKEN = "token"
+    SOAP = "soap"
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PROXIED_PREFIXES = ("/api/", "/auth/token/", "/soap/", "/soap12/", "/.well-known/jwks.json")
+_UNVERSIONED_API = ("/api/schema/",)
+_REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
+_TOKEN_PREFIX = b"/auth/token/"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    route_class: RouteClass
+    upstream: str
+    path: bytes  # raw, as it goes upstream (before version negotiation)
+    negotiate_version: bool = False
+
+
+def is_proxied(path: str) -> bool:
+    return path.startswith(PROXIED_PREFIXES)
+
+
+def resolve(method: str, path: str, raw_path: bytes) -> Route:
+    """The route for a proxied path; raises RequestRefused for an ambiguous one."""
+    check_path(path, raw_path)
+    if path.startswith(("/soap/", "/soap12/")):
+        return Route(RouteClass.SOAP, "soap", raw_path)
+    if path.startswith("/auth/token/"):
+        return Route(RouteClass.TOKEN, "rest", b"/api/token/" + raw_path[len(_TOKEN_PREFIX) :])
+    if path.startswith("/api/token/") or path == "/.well-known/jwks.json":
+        return Route(RouteClass.TOKEN, "rest", raw_path)
+    route_class = RouteClass.READ if method in SAFE_METHODS else RouteClass.WRITE
+    if path.startswith(_UNVERSIONED_API):
+        return Route(route_class, "rest", raw_path)
+    return Route(route_class, "rest", raw_path, negotiate_version=True)
+
+
+def check_path(path: str, raw_path: bytes) -> None:
+    if not raw_path.isascii() or _REFUSED_ESCAPES.search(raw_path):
+        raise RequestRefused("The path contains an encoded slash, backslash, dot or NUL.")
+    if "\\" in path or "\x00" in path:
+        raise RequestRefused("The path contains a backslash or NUL.")
+    segments = path.split("/")[1:]
+    if any(segment in (".", "..") for segment in segments) or "" in segments[:-1]:
+        raise RequestRefused("The path contains an empty, '.' or '..' segment.")

@@ -1,0 +1,120 @@
+"""What lives as long as the gateway process: the upstream clients, the issuer's keys, the rate
+limiter and the pipeline built from them. Started by the ASGI lifespan (asgi.py) and stopped
+with it; settings are read here, when the process starts, never at import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from typing import BinaryIO
+
+import httpx
+from django.conf import settings
+
+from gateway.auth import Authenticator
+from gateway.jwks import KeySet
+from gateway.observability import AccessLog
+from gateway.pipeline import Gateway, Mediate
+from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
+from gateway.upstreams import Upstream, build_upstreams, close_upstreams
+
+logger = logging.getLogger("gateway.runtime")
+
+_FIRST_JWKS_FETCH_SECONDS = 2.0
+
+
+def build_limiter() -> RateLimiter:
+    url = settings.REDIS_URL
+    window = (
+        RedisWindow(
+            url,
+            timeout=settings.GATEWAY_REDIS_TIMEOUT_SECONDS,
+            max_connections=settings.GATEWAY_REDIS_MAX_CONNECTIONS,
+        )
+        if url
+        else MemoryWindow()
+    )
+    return RateLimiter(
+        window,
+        anonymous=Policy.parse("anonymous", settings.GATEWAY_RATELIMIT_ANONYMOUS),
+        user=Policy.parse("user", settings.GATEWAY_RATELIMIT_USER),
+        writes=Policy.parse("writes", settings.GATEWAY_RATELIMIT_WRITES),
+        namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
+        fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
+    )
+
+
+def load_mediator() -> Mediate | None:
+    """gateway.mediation.mediate if mediation is enabled and the module exists."""
+    if not settings.GATEWAY_MEDIATION_ENABLED:
+        return None
+    try:
+        mediation = importlib.import_module("gateway.mediation")
+    except ModuleNotFoundError as exc:
+        if exc.name != "gateway.mediation":
+            raise
+        return None
+    return mediation.mediate
+
+
+class Runtime:
+    """Tests pass `transports` (per upstream name) and `jwks_transport` to stand in for the
+    network, and `log_stream` to read the access log."""
+
+    def __init__(
+        self,
+        *,
+        transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+        jwks_transport: httpx.AsyncBaseTransport | None = None,
+        log_stream: BinaryIO | None = None,
+    ) -> None:
+        self._transports = transports
+        self._jwks_transport = jwks_transport
+        self._log_stream = log_stream
+        self._tasks: list[asyncio.Task[None]] = []
+        self.upstreams: dict[str, Upstream] = {}
+        self.gateway: Gateway | None = None
+
+    async def start(self) -> None:
+        self.upstreams = build_upstreams(self._transports)
+        self.jwks_client = httpx.AsyncClient(
+            transport=self._jwks_transport, timeout=_FIRST_JWKS_FETCH_SECONDS, trust_env=False
+        )
+        self.keyset = KeySet(
+            settings.GATEWAY_JWKS_URL,
+            self.jwks_client,
+            refresh_seconds=settings.GATEWAY_JWKS_REFRESH_SECONDS,
+            min_interval_seconds=settings.GATEWAY_JWKS_MIN_INTERVAL_SECONDS,
+        )
+        self.limiter = build_limiter()
+        self.gateway = Gateway(
+            upstreams=self.upstreams,
+            authenticator=Authenticator(
+                self.keyset,
+                issuer=settings.JWT_ISSUER,
+                audience=settings.JWT_AUDIENCE,
+                leeway=settings.JWT_LEEWAY_SECONDS,
+                cache_size=settings.GATEWAY_TOKEN_CACHE_SIZE,
+            ),
+            limiter=self.limiter,
+            access_log=AccessLog(self._log_stream, enabled=settings.GATEWAY_ACCESS_LOG),
+            mediate=load_mediator(),
+        )
+        await self.keyset.refresh()
+        if not self.keyset.loaded:
+            logger.warning("no keys from %s yet; retrying in the background", self.keyset.url)
+        self._tasks.append(asyncio.ensure_future(self.keyset.run()))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        await self.keyset.close()
+        await self.jwks_client.aclose()
+        await self.limiter.close()
+        await close_upstreams(self.upstreams)
