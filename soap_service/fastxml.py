@@ -17,6 +17,7 @@ valid against the schema of our own WSDL. Text is escaped for XML; characters XM
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,10 +36,13 @@ _LXML_SAFE = str.maketrans(dict.fromkeys(_NOT_XML, "\ufffd"))
 _ESCAPED = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", **dict.fromkeys(_NOT_XML, "\ufffd")}
 )
+# Most text needs neither; a regex search is ~5x cheaper than translate() on such text.
+_NEEDS_REPLACING = re.compile(f"[{re.escape(_NOT_XML)}]")
+_NEEDS_ESCAPING = re.compile(f"[&<>\r{re.escape(_NOT_XML)}]")
 
 
 def _text(value: str) -> str:
-    return value.translate(_LXML_SAFE)
+    return value if _NEEDS_REPLACING.search(value) is None else value.translate(_LXML_SAFE)
 
 
 def book_into(element: etree._Element, book: BookRecord) -> None:
@@ -88,7 +92,7 @@ class FastBookSerializer:
 
 
 def _escaped(value: str) -> str:
-    return value.translate(_ESCAPED)
+    return value if _NEEDS_ESCAPING.search(value) is None else value.translate(_ESCAPED)
 
 
 def _book_bytes(book: BookRecord, out: list[str]) -> None:
