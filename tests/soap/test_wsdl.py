@@ -93,3 +93,12 @@ def test_get_without_wsdl_and_other_methods_get_a_fault_not_a_page(client):
     for response in (client.get("/soap/catalog/"), client.put("/soap/catalog/", data=b"x")):
         assert response.status_code == 405 and response["Allow"] == "GET, POST"
         assert b"Client.MethodNotAllowed" in response.content
+
+
+def test_soap_posts_need_no_csrf_token_where_csrf_protection_is_on(settings):
+    from django.test import Client
+
+    settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/soap/catalog/", data=b"<x/>", content_type="text/xml")
+    assert response.status_code == 500 and b"Client.SoapError" in response.content
