@@ -21,6 +21,7 @@ from shared_models.errors import ValidationError
 
 Cleaner = Callable[[Any], Any]
 
+MAX_PAGES = 100_000
 MAX_PRICE_DIGITS = 10
 PRICE_DECIMAL_PLACES = 2
 _ISBN_SEPARATORS = re.compile(r"[\s-]")
@@ -91,6 +92,14 @@ def clean_positive_int(value: Any) -> int:
     if number <= 0:
         raise FieldError("Must be greater than 0.")
     return number
+
+
+def clean_pages(value: Any) -> int:
+    """Pages > 0, and no more than any printed book has (the column is a 32-bit integer)."""
+    pages = clean_positive_int(value)
+    if pages > MAX_PAGES:
+        raise FieldError(f"Must be at most {MAX_PAGES}.")
+    return pages
 
 
 def clean_id(value: Any) -> int:

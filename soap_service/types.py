@@ -21,7 +21,7 @@ from spyne import Array, ComplexModel, Date, DateTime, Decimal, Integer32, Long,
 from shared_models.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from shared_models.records import Page
 from shared_models.selectors import BOOK_ORDERINGS
-from shared_models.validation import MAX_PRICE_DIGITS, PRICE_DECIMAL_PLACES
+from shared_models.validation import MAX_PAGES, MAX_PRICE_DIGITS, PRICE_DECIMAL_PLACES
 
 TNS = "urn:bookcatalog:soap:v1"
 
@@ -160,7 +160,7 @@ class BookInput(ComplexModel):
         ),
         ("published_date", Date(doc="Not in the future.", **REQUIRED)),
         ("language", LanguageCode.customize(**REQUIRED)),
-        ("pages", Integer32(ge=1, **REQUIRED)),
+        ("pages", Integer32(ge=1, le=MAX_PAGES, **REQUIRED)),
         ("price", Money.customize(**REQUIRED)),
         ("description", Unicode(max_len=20_000, **OPTIONAL)),
     ]

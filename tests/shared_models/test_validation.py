@@ -14,6 +14,7 @@ from shared_models.validation import (
     clean_id,
     clean_isbn,
     clean_language,
+    clean_pages,
     clean_positive_int,
     clean_price,
     id_list,
@@ -76,6 +77,12 @@ def test_pages_must_be_a_positive_integer():
     for bad in (0, -5, 1.5, "many", True):
         with pytest.raises(FieldError):
             clean_positive_int(bad)
+
+
+def test_pages_are_bounded_by_what_a_book_can_have():
+    assert clean_pages(100_000) == 100_000
+    with pytest.raises(FieldError, match="at most 100000"):
+        clean_pages(2**31)
 
 
 def test_ids_refuse_booleans_and_fractions():
