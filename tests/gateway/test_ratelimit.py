@@ -1,0 +1,204 @@
+"""Rate limits: exact at the boundary, draft-11 headers on every counted response, a
+quota-exceeded problem (or a Client.RateLimited fault) with Retry-After, budgets per policy and
+subject, and what happens when Redis is gone."""
+
+import asyncio
+import re
+import uuid
+
+import pytest
+from prometheus_client import REGISTRY
+
+from gateway.ratelimit import Policy, RateLimiter, RedisWindow
+from tests import tokens
+from tests.gateway.fakes import run
+from tests.processes import free_port
+
+QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+
+
+@pytest.fixture
+def tight_limits(gateway_settings):
+    gateway_settings.GATEWAY_RATELIMIT_ANONYMOUS = "3/minute"
+    gateway_settings.GATEWAY_RATELIMIT_USER = "5/minute"
+    gateway_settings.GATEWAY_RATELIMIT_WRITES = "2/minute"
+    return gateway_settings
+
+
+def test_n_requests_are_allowed_and_the_next_is_refused(harness_factory, tight_limits):
+    async def scenario(gw):
+        replies = [await gw.request("GET", "/api/v2/books/") for _ in range(4)]
+        return replies, len(gw.rest.requests)
+
+    replies, reached = harness_factory(scenario)
+    assert [reply.status for reply in replies] == [200, 200, 200, 429]
+    assert reached == 3
+    assert {reply.header("ratelimit-policy") for reply in replies} == {'"anonymous";q=3;w=60'}
+    remaining = [re.match(r'"anonymous";r=(\d+);t=(\d+)$', r.header("ratelimit")) for r in replies]
+    assert [int(match.group(1)) for match in remaining] == [2, 1, 0, 0]
+    assert all(0 < int(match.group(2)) <= 60 for match in remaining)
+
+
+def test_a_refusal_is_a_quota_exceeded_problem_with_retry_after(harness_factory, tight_limits):
+    async def scenario(gw):
+        for _ in range(3):
+            await gw.request("GET", "/api/v2/books/")
+        return await gw.request("GET", "/api/v2/books/")
+
+    refused = harness_factory(scenario)
+    assert refused.header("content-type") == "application/problem+json"
+    problem = refused.json()
+    assert (problem["type"], problem["status"]) == (QUOTA_EXCEEDED, 429)
+    assert problem["violated-policies"] == ["anonymous"]
+    assert 0 < int(refused.header("retry-after")) <= 60
+
+
+def test_a_soap_client_is_refused_with_a_rate_limited_fault(harness_factory, tight_limits):
+    body = (
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        b'<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    )
+
+    async def scenario(gw):
+        headers = [("Content-Type", "text/xml")]
+        return [
+            await gw.request("POST", "/soap/catalog/", headers=headers, body=body) for _ in range(4)
+        ]
+
+    refused = harness_factory(scenario)[-1]
+    assert refused.status == 429
+    assert b"<faultcode>soap:Client.RateLimited</faultcode>" in refused.body
+    assert refused.header("retry-after") and refused.header("ratelimit")
+
+
+def test_a_token_holder_spends_the_user_budget_wherever_it_comes_from(
+    harness_factory, tight_limits
+):
+    token = tokens.mint(sub="42", scope="catalog:read")
+
+    async def scenario(gw):
+        headers = [("Authorization", f"Bearer {token}")]
+        return [
+            await gw.request("GET", "/api/v2/books/", headers=headers, client=(f"10.0.0.{n}", 1))
+            for n in range(6)
+        ]
+
+    replies = harness_factory(scenario)
+    assert [reply.status for reply in replies] == [200] * 5 + [429]
+    assert replies[0].header("ratelimit-policy") == '"user";q=5;w=60'
+
+
+def test_anonymous_budgets_are_per_client_address(harness_factory, tight_limits):
+    async def scenario(gw):
+        first = [
+            await gw.request("GET", "/api/v2/books/", client=("10.0.0.1", 1)) for _ in range(4)
+        ]
+        other = await gw.request("GET", "/api/v2/books/", client=("10.0.0.2", 1))
+        return [reply.status for reply in first], other.status
+
+    assert harness_factory(scenario) == ([200, 200, 200, 429], 200)
+
+
+def test_writes_have_their_own_policy(harness_factory, tight_limits):
+    token = tokens.mint(sub="7", scope="catalog:read catalog:write")
+
+    async def scenario(gw):
+        headers = [("Authorization", f"Bearer {token}")]
+        writes = [await gw.request("POST", "/api/v2/books/", headers=headers) for _ in range(3)]
+        read = await gw.request("GET", "/api/v2/books/", headers=headers)
+        return writes, read
+
+    writes, read = harness_factory(scenario)
+    assert [reply.status for reply in writes] == [200, 200, 429]
+    assert writes[0].header("ratelimit-policy") == '"writes";q=2;w=60'
+    assert (read.status, read.header("ratelimit")) == (200, '"user";r=4;t=60')
+
+
+def test_refusals_are_counted_in_metrics(harness_factory, tight_limits):
+    def refused() -> float:
+        value = REGISTRY.get_sample_value(
+            "gateway_ratelimit_rejections_total", {"policy": "anonymous"}
+        )
+        return value or 0.0
+
+    async def scenario(gw):
+        for _ in range(5):
+            await gw.request("GET", "/api/v2/books/", client=("10.9.9.9", 1))
+
+    before = refused()
+    harness_factory(scenario)
+    assert refused() == before + 2
+
+
+# Redis: shared by replicas, and failing.
+
+
+def _limiter(url: str, namespace: str, *, fail_open: bool = True) -> RateLimiter:
+    policy = Policy("user", 10, 60)
+    return RateLimiter(
+        RedisWindow(url, timeout=0.5, max_connections=8),
+        anonymous=policy,
+        user=policy,
+        writes=policy,
+        namespace=namespace,
+        fail_open=fail_open,
+    )
+
+
+def test_two_limiters_sharing_redis_allow_exactly_n_of_a_burst(redis_url):
+    namespace = f"test-gw-{uuid.uuid4().hex[:8]}"
+
+    async def scenario():
+        replicas = [_limiter(redis_url, namespace), _limiter(redis_url, namespace)]
+        policy = replicas[0].user
+        try:
+            decisions = await asyncio.gather(
+                *(replicas[n % 2].check(policy, "sub:1") for n in range(25))
+            )
+            keys = await replicas[0].window.redis.keys(f"{namespace}:*")
+            await replicas[0].window.redis.delete(*keys)
+        finally:
+            for replica in replicas:
+                await replica.close()
+        return decisions, keys
+
+    decisions, keys = run(scenario())
+    assert sum(decision.allowed for decision in decisions) == 10
+    assert sorted(d.remaining for d in decisions if d.allowed) == list(range(10))
+    assert keys == [f"{namespace}:rl:user:sub:1".encode()]
+
+
+def _failures() -> float:
+    return REGISTRY.get_sample_value("gateway_ratelimit_redis_failures_total") or 0.0
+
+
+def test_with_redis_unreachable_requests_pass_when_failing_open(harness_factory, gateway_settings):
+    gateway_settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/3"
+    gateway_settings.GATEWAY_RATELIMIT_FAIL_OPEN = True
+
+    async def scenario(gw):
+        return await gw.request("GET", "/api/v2/books/"), len(gw.rest.requests)
+
+    before = _failures()
+    reply, reached = harness_factory(scenario)
+    assert (reply.status, reached) == (200, 1)
+    assert reply.header("ratelimit-policy") == '"anonymous";q=60;w=60'
+    assert reply.header("ratelimit") is None  # nothing is known about what remains
+    assert _failures() == before + 1
+
+
+def test_with_redis_unreachable_requests_are_refused_when_failing_closed(
+    harness_factory, gateway_settings
+):
+    gateway_settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/3"
+    gateway_settings.GATEWAY_RATELIMIT_FAIL_OPEN = False
+
+    async def scenario(gw):
+        return await gw.request("GET", "/api/v2/books/"), len(gw.rest.requests)
+
+    before = _failures()
+    reply, reached = harness_factory(scenario)
+    assert (reply.status, reached) == (503, 0)
+    assert reply.json()["type"] == "https://bookcatalog.example/problems/service-unavailable"
+    assert reply.header("retry-after") == "1"
+    assert _failures() == before + 1
