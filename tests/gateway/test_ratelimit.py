@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import REGISTRY
 
 from gateway.ratelimit import Policy, RateLimiter, RedisWindow
@@ -21,7 +22,7 @@ QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded
 def tight_limits(gateway_settings):
     gateway_settings.GATEWAY_RATELIMIT_ANONYMOUS = "3/minute"
     gateway_settings.GATEWAY_RATELIMIT_USER = "5/minute"
-    gateway_settings.GATEWAY_RATELIMIT_WRITES = "2/minute"
+    gateway_settings.GATEWAY_RATELIMIT_WRITE = "2/minute"
     return gateway_settings
 
 
@@ -202,3 +203,11 @@ def test_with_redis_unreachable_requests_are_refused_when_failing_closed(
     assert reply.json()["type"] == "https://bookcatalog.example/problems/service-unavailable"
     assert reply.header("retry-after") == "1"
     assert _failures() == before + 1
+
+
+def test_policies_are_written_as_n_per_unit_or_n_per_seconds():
+    assert Policy.parse("user", "600/minute") == Policy("user", 600, 60)
+    assert Policy.parse("user", "5/30") == Policy("user", 5, 30)
+    assert Policy.parse("user", "1000/hour").header == b'"user";q=1000;w=3600'
+    with pytest.raises(ImproperlyConfigured, match="60/minute or 60/60"):
+        Policy.parse("user", "lots")
