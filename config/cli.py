@@ -237,7 +237,10 @@ def _banner(host: str) -> str:
         [
             "",
             "Book catalog is up.",
-            f"  gateway       {gateway}/healthz",
+            f"  Gateway       {gateway}/api/v2/books/   (auth, rate limits, versions: /api/books/)",
+            f"                token: {gateway}/auth/token/   JWKS: {gateway}/.well-known/jwks.json",
+            f"                WSDL: {gateway}/soap/catalog/?wsdl   (SOAP 1.2: /soap12/catalog/)",
+            f"                metrics: {gateway}/metrics   ready: {gateway}/readyz",
             f"  REST API      {rest}/api/v2/books/   (v1, deprecated: {rest}/api/v1/books/)",
             f"  Swagger UI    {rest}/api/docs/   OpenAPI: {rest}/api/schema/",
             f"  REST admin    {rest}/admin/   health: {rest}/healthz",
@@ -246,7 +249,7 @@ def _banner(host: str) -> str:
             f"                WSDL (SOAP 1.2): {soap}/soap12/catalog/?wsdl",
             "  Demo users    reader / reader-pass (catalog:read)",
             "                editor / editor-pass (catalog:read catalog:write)",
-            f"  Get a token   curl -s -X POST {rest}/api/token/ "
+            f"  Get a token   curl -s -X POST {gateway}/auth/token/ "
             """-H 'Content-Type: application/json' """
             """-d '{"username": "editor", "password": "editor-pass"}'""",
             "Press Ctrl-C to stop all three.",
