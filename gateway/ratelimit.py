@@ -6,7 +6,7 @@ Policies (settings, "N/second|minute|hour|day" or "N/<seconds>"):
                                                         per client address
     user       GATEWAY_RATELIMIT_USER       600/minute  reads with a token, per token subject
                                                         (SOAP with WS-Security: per address)
-    writes     GATEWAY_RATELIMIT_WRITE      60/minute   writes (REST or SOAP), per subject, or
+    writes     GATEWAY_RATELIMIT_WRITES     60/minute   writes (REST or SOAP), per subject, or
                                                         per address without a bearer token
 
 The algorithm is a sliding log: a request is allowed if fewer than N requests were allowed in

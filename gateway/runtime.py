@@ -41,7 +41,7 @@ def build_limiter() -> RateLimiter:
         window,
         anonymous=Policy.parse("anonymous", settings.GATEWAY_RATELIMIT_ANONYMOUS),
         user=Policy.parse("user", settings.GATEWAY_RATELIMIT_USER),
-        writes=Policy.parse("writes", settings.GATEWAY_RATELIMIT_WRITE),
+        writes=Policy.parse("writes", settings.GATEWAY_RATELIMIT_WRITES),
         namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
         fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
     )

@@ -22,7 +22,7 @@ QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded
 def tight_limits(gateway_settings):
     gateway_settings.GATEWAY_RATELIMIT_ANONYMOUS = "3/minute"
     gateway_settings.GATEWAY_RATELIMIT_USER = "5/minute"
-    gateway_settings.GATEWAY_RATELIMIT_WRITE = "2/minute"
+    gateway_settings.GATEWAY_RATELIMIT_WRITES = "2/minute"
     return gateway_settings
 
 
