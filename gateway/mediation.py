@@ -1,0 +1,385 @@
+"""REST-to-SOAP mediation: REST v2 book requests with `X-Backend: soap`, served by the SOAP service.
+
+    GET  /api/v2/books/{id}/        -> GetBook(id)
+    GET  /api/v2/books/?filters...  -> ListBooks(filter, cursor, page_size)
+    POST /api/v2/books/             -> CreateBook(book)
+
+The answer is what the REST service answers for the same request: the same status, the same
+JSON (REST v2's keys in its order, `next`/`previous` links built from the same opaque cursors,
+which both protocols share), ETag and Location headers, and the same problem documents
+(RFC 9457, REST's types and titles) for errors, with `errors` named as REST v2 names its fields
+(`authors`, `price.amount`, `author` for the filter ...). What can differ is the wording of a
+validation message when the SOAP service's schema refuses a value before its service layer sees
+it, and (since a SOAP request fails its schema first) a body with several kinds of mistakes
+may be told about fewer fields at once. Requests mediation does not cover (other methods,
+other resources, v1) go to the REST service as usual.
+
+Calls go through the soap upstream's client, so the retry and breaker transports apply: GetBook
+and ListBooks are marked idempotent; CreateBook never is. The SOAP service keeps no
+Idempotency-Key records, so a mediated create that sends one is refused (400) rather than
+silently losing the replay guarantee REST gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import orjson
+from django.utils.http import parse_etags
+from rest_framework.utils.urls import replace_query_param
+
+from gateway import soap_envelopes
+from gateway.retry import IDEMPOTENT, UPSTREAM
+from gateway.soap_envelopes import SoapFault
+
+SOAP_PATH = "/soap12/catalog/"
+BOOKS_PATH = "/api/v2/books/"
+_BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
+MAX_ID = 2**63 - 1
+
+JSON = b"application/json"
+PROBLEM_JSON = b"application/problem+json"
+PROBLEM_BASE = "https://bookcatalog.example/problems/"
+# REST's titles (rest_service.api.problems) for the problems mediation can answer.
+TITLES = {
+    "invalid": "Your request is not valid.",
+    "parse_error": "The request body is not valid JSON.",
+    "not_found": "Not found.",
+    "not_authenticated": "Authentication is needed.",
+    "authentication_failed": "Authentication failed.",
+    "invalid_token": "The bearer token was refused.",
+    "insufficient_scope": "The token does not allow this.",
+    "permission_denied": "You may not do this.",
+    "server_error": "Internal server error.",
+}
+INVALID_DETAIL = "The input is invalid."
+WWW_AUTHENTICATE = 'Bearer realm="catalog"'
+# Headers the SOAP service is sent from what would have gone to the REST service.
+FORWARDED_HEADERS = frozenset(
+    {"authorization", "x-request-id", "traceparent", "tracestate", "user-agent", "forwarded"}
+    | {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"}
+)
+
+# REST v2 list parameter -> BookFilter field.
+FILTER_PARAMETERS = {
+    "author": "author_id",
+    "publisher": "publisher_id",
+    "genre": "genre",
+    "language": "language",
+    "isbn": "isbn",
+    "min_price": "min_price",
+    "max_price": "max_price",
+    "published_after": "published_after",
+    "published_before": "published_before",
+    "search": "search",
+    "ordering": "ordering",
+}
+_FILTER_NAMES = {soap: rest for rest, soap in FILTER_PARAMETERS.items()}
+
+# REST v2 body: read-only keys (dropped, so a GET body can be sent back), nested references and
+# the BookInput fields they become; the service's own names are refused as REST v2 refuses them.
+READ_ONLY_KEYS = frozenset({"id", "version", "created_at", "updated_at"})
+SCALAR_KEYS = frozenset(
+    {"isbn", "title", "subtitle", "published_date", "language", "pages", "description"}
+)
+REFERENCE_LISTS = {"authors": ("author_ids", "id"), "genres": ("genre_slugs", "slug")}
+V1_NAMES = {
+    "author_ids": "authors",
+    "publisher_id": "publisher",
+    "genre_slugs": "genres",
+    "currency": "price.currency",
+}
+_INPUT_NAMES = {"author_ids": "authors", "publisher_id": "publisher", "genre_slugs": "genres"}
+
+
+class Operation(StrEnum):
+    GET = "GetBook"
+    LIST = "ListBooks"
+    CREATE = "CreateBook"
+
+    @property
+    def idempotent(self) -> bool:
+        return self is not Operation.CREATE
+
+
+def operation_for(method: str, path: str) -> Operation | None:
+    """The SOAP operation that serves this REST v2 request, or None if mediation does not."""
+    if path == BOOKS_PATH:
+        return {"GET": Operation.LIST, "POST": Operation.CREATE}.get(method)
+    if method == "GET" and _BOOK_PATH.fullmatch(path):
+        return Operation.GET
+    return None
+
+
+@dataclass(frozen=True)
+class RestRequest:
+    """A REST v2 request as the REST service would receive it from the gateway."""
+
+    method: str
+    path: str
+    query_string: str
+    headers: Mapping[str, str]  # lower-case names: what the REST service would be sent
+    body: bytes
+    url: str  # the absolute URL the REST service would see (its links and Location use it)
+
+
+@dataclass
+class MediatedAnswer:
+    status: int
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytes = b""
+
+
+class Refusal(Exception):
+    """The request cannot be sent to the SOAP service: answered with this problem at once."""
+
+    def __init__(self, code: str, status: int, detail: str, **extensions: Any) -> None:
+        self.code, self.status, self.detail, self.extensions = code, status, detail, extensions
+        super().__init__(detail)
+
+
+async def mediate(
+    client: httpx.AsyncClient,
+    request: RestRequest,
+    *,
+    extensions: Mapping[str, Any] | None = None,
+) -> MediatedAnswer:
+    """Serve `request` through the SOAP service. Transport errors and CircuitOpen propagate
+    (the caller maps them as for any upstream call); `extensions` carries the deadline."""
+    operation = operation_for(request.method, request.path)
+    if operation is None:
+        raise ValueError(f"{request.method} {request.path} is not mediated")
+    try:
+        envelope, names = _envelope(operation, request)
+    except Refusal as refusal:
+        return _problem(request, refusal.code, refusal.status, refusal.detail, **refusal.extensions)
+    response = await client.post(
+        SOAP_PATH,
+        content=envelope,
+        headers=_soap_headers(request.headers),
+        extensions={**(extensions or {}), IDEMPOTENT: operation.idempotent, UPSTREAM: "soap"},
+    )
+    result = soap_envelopes.answer(response.content)
+    if isinstance(result, SoapFault):
+        return _fault_problem(request, result, response.status_code, names)
+    if operation is Operation.LIST:
+        return _page(request, soap_envelopes.book_page(result))
+    book = soap_envelopes.book(result)
+    if operation is Operation.CREATE:
+        location = _absolute(request.url, f"{BOOKS_PATH}{book['id']}/")
+        return _book(book, 201, [(b"location", location.encode())])
+    if _not_modified(request.headers.get("if-none-match"), book["version"]):
+        return MediatedAnswer(304, [(b"etag", _etag(book["version"]))])
+    return _book(book, 200)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+def _envelope(operation: Operation, request: RestRequest) -> tuple[bytes, dict[str, str]]:
+    """The SOAP request and the REST names of its fields (SOAP field path -> REST name)."""
+    if operation is Operation.GET:
+        book_id = int(request.path.split("/")[-2])
+        if not 1 <= book_id <= MAX_ID:
+            raise Refusal("not_found", 404, f"Book {book_id} does not exist.")
+        return soap_envelopes.get_book(book_id), {}
+    if operation is Operation.LIST:
+        params = {k: v for k, v in parse_qsl(request.query_string, keep_blank_values=True) if v}
+        criteria = {FILTER_PARAMETERS[k]: v for k, v in params.items() if k in FILTER_PARAMETERS}
+        page = soap_envelopes.list_books(criteria, params.get("cursor"), params.get("page_size"))
+        return page, {}
+    if "idempotency-key" in request.headers:
+        raise Refusal(
+            "invalid",
+            400,
+            "X-Backend: soap cannot honour Idempotency-Key (the SOAP service keeps no "
+            "idempotency records); send the create to the REST backend.",
+        )
+    book, names = book_input(_json_body(request.body))
+    return soap_envelopes.create_book(book), names
+
+
+def _json_body(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise Refusal("parse_error", 400, f"JSON parse error - {exc}") from None
+
+
+def book_input(body: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A REST v2 book body as BookInput fields, and the REST name of each price field.
+
+    Refuses (400, REST's field names and messages) what a SOAP message cannot carry or REST v2
+    refuses by shape: a body that is not an object, unknown keys, the service's own names,
+    objects or lists where a single value belongs, and missing required fields (which the SOAP
+    service's schema check would report under the name of the element that follows them).
+    """
+    if not isinstance(body, Mapping):
+        _invalid({"non_field_errors": ["The body must be a JSON object."]})
+    book: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in body.items():
+        if key in READ_ONLY_KEYS or value is None:
+            continue
+        if key in REFERENCE_LISTS:
+            target, identifier = REFERENCE_LISTS[key]
+            book[target] = _references(key, value, identifier, errors)
+        elif key == "publisher":
+            book["publisher_id"] = _scalar(key, _reference(value, "id"), errors)
+        elif key == "price":
+            book["price"] = _price(value, names, errors)
+        elif key in V1_NAMES:
+            errors[key] = [f"Not a v2 field; v2 calls it {V1_NAMES[key]!r}."]
+        elif key in SCALAR_KEYS:
+            book[key] = _scalar(key, value, errors)
+        else:
+            errors[key] = ["Unknown field."]
+    for missing in (name for name in soap_envelopes.BOOK_INPUT_REQUIRED if name not in book):
+        errors.setdefault(_INPUT_NAMES.get(missing, missing), ["This field is required."])
+    if errors:
+        _invalid(errors)
+    return book, names
+
+
+def _invalid(errors: dict[str, list[str]]) -> None:
+    raise Refusal("invalid", 400, INVALID_DETAIL, errors=errors)
+
+
+def _scalar(key: str, value: Any, errors: dict[str, list[str]]) -> Any:
+    if isinstance(value, (Mapping, list)):
+        errors[key] = ["Must be a single value."]
+    return value
+
+
+def _reference(value: Any, identifier: str) -> Any:
+    return value.get(identifier, value) if isinstance(value, Mapping) else value
+
+
+def _references(key: str, value: Any, identifier: str, errors: dict[str, list[str]]) -> Any:
+    what = "ids" if identifier == "id" else "slugs"
+    items = [_reference(item, identifier) for item in value] if isinstance(value, list) else None
+    if items is None or any(isinstance(item, (Mapping, list)) for item in items):
+        errors[key] = [f"Must be a list of {what}."]
+    return items
+
+
+def _price(value: Any, names: dict[str, str], errors: dict[str, list[str]]) -> dict[str, Any]:
+    """REST v2 takes {amount, currency} or a bare amount; BookInput always nests."""
+    if not isinstance(value, Mapping):
+        names["price.amount"] = "price"
+        return {"amount": _scalar("price", value, errors)}
+    price = {
+        k: _scalar(f"price.{k}", value[k], errors) for k in ("amount", "currency") if k in value
+    }
+    if "amount" not in price:
+        errors["price.amount"] = ["This field is required."]
+    return price
+
+
+def _soap_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    forwarded = {name: value for name, value in headers.items() if name in FORWARDED_HEADERS}
+    return {**forwarded, "content-type": soap_envelopes.CONTENT_TYPE}
+
+
+# -- answers ----------------------------------------------------------------------------------
+
+
+def _json(status: int, document: Any, headers: list[tuple[bytes, bytes]]) -> MediatedAnswer:
+    return MediatedAnswer(status, headers, orjson.dumps(document))
+
+
+def _etag(version: int) -> bytes:
+    return f'"{version}"'.encode()
+
+
+def _book(
+    book: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]] | None = None
+) -> MediatedAnswer:
+    extra = [(b"content-type", JSON), (b"etag", _etag(book["version"])), *(headers or [])]
+    return _json(status, book, extra)
+
+
+def _page(request: RestRequest, page: soap_envelopes.BookPage) -> MediatedAnswer:
+    document = {
+        "next": _link(request.url, page.next_cursor),
+        "previous": _link(request.url, page.previous_cursor),
+        "results": page.books,
+    }
+    return _json(200, document, [(b"content-type", JSON)])
+
+
+def _link(url: str, cursor: str | None) -> str | None:
+    """As REST builds it: its own absolute URL with `cursor` replaced (DRF's helper)."""
+    return None if cursor is None else replace_query_param(url, "cursor", cursor)
+
+
+def _absolute(url: str, path: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}{path}"
+
+
+def _not_modified(header: str | None, version: int) -> bool:
+    """If-None-Match, weakly compared as REST compares it."""
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return tags == ["*"] or f'"{version}"' in {tag.removeprefix("W/") for tag in tags}
+
+
+def _problem(
+    request: RestRequest, code: str, status: int, detail: str, **extensions: Any
+) -> MediatedAnswer:
+    """A problem document as the REST service writes it (rest_service.api.problems)."""
+    document = {
+        "type": PROBLEM_BASE + code.replace("_", "-"),
+        "title": TITLES.get(code) or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        **extensions,
+    }
+    headers = [(b"content-type", PROBLEM_JSON)]
+    if status == 401:
+        headers.append((b"www-authenticate", WWW_AUTHENTICATE.encode()))
+    return _json(status, document, headers)
+
+
+def _fault_problem(
+    request: RestRequest, fault: SoapFault, status: int, names: Mapping[str, str]
+) -> MediatedAnswer:
+    """A SOAP 1.2 fault (whose HTTP status is already REST's) as REST's problem."""
+    if fault.code == "invalid":
+        errors: dict[str, list[str]] = {}
+        for soap_name, messages in fault.errors.items():
+            errors.setdefault(rest_field_name(soap_name, names), []).extend(messages)
+        return _problem(request, "invalid", 400, INVALID_DETAIL, errors=errors)
+    if fault.code == "malformed_request" or status == 400:
+        return _problem(request, "invalid", 400, fault.message)
+    if status >= 500:
+        return _problem(request, "server_error", status, fault.message)
+    return _problem(request, fault.code, status, fault.message)
+
+
+def rest_field_name(soap_name: str, names: Mapping[str, str]) -> str:
+    """`book.author_ids.id` -> `authors`, `filter.author_id` -> `author`, `book.price.amount`
+    -> `price.amount` (or `price` when the client sent a bare amount)."""
+    if soap_name in {"cursor", "page_size", "non_field_errors"}:
+        return soap_name
+    head, _, rest = soap_name.partition(".")
+    if head == "filter":
+        field_name = rest.split(".", 1)[0]
+        return _FILTER_NAMES.get(field_name, field_name)
+    if head == "book" and rest:
+        if rest.startswith("price."):
+            return names.get(rest, rest)
+        field_name = rest.split(".", 1)[0]
+        return _INPUT_NAMES.get(field_name, field_name)
+    return _FILTER_NAMES.get(head, head)
