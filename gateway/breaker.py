@@ -212,5 +212,9 @@ class BreakerTransport(httpx.AsyncBaseTransport):
             self.circuit.record_success(ticket)
         return response
 
+    def status(self) -> dict[str, Any]:
+        """For /readyz: the circuit's state."""
+        return {"breaker": self.circuit.snapshot()}
+
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -4,7 +4,8 @@
     GET  /api/v2/books/?filters...  -> ListBooks(filter, cursor, page_size)
     POST /api/v2/books/             -> CreateBook(book)
 
-The answer is what the REST service answers for the same request: the same status, the same
+The answer is what the REST service answers for the same request, plus `X-Backend: soap` saying
+who served it: the same status, the same
 JSON (REST v2's keys in its order, `next`/`previous` links built from the same opaque cursors,
 which both protocols share), ETag and Location headers, and the same problem documents
 (RFC 9457, REST's types and titles) for errors, with `errors` named as REST v2 names its fields
@@ -12,7 +13,7 @@ which both protocols share), ETag and Location headers, and the same problem doc
 validation message when the SOAP service's schema refuses a value before its service layer sees
 it, and (since a SOAP request fails its schema first) a body with several kinds of mistakes
 may be told about fewer fields at once. Requests mediation does not cover (other methods,
-other resources, v1) go to the REST service as usual.
+other books requests) are refused with a 400 problem saying so.
 
 Calls go through the soap upstream's client, so the retry and breaker transports apply: GetBook
 and ListBooks are marked idempotent; CreateBook never is. The SOAP service keeps no
@@ -24,20 +25,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import orjson
+from django.conf import settings
 from django.utils.http import parse_etags
 from rest_framework.utils.urls import replace_query_param
 
 from gateway import soap_envelopes
+from gateway.errors import UpstreamUnavailable
+from gateway.problems import Answer
 from gateway.retry import IDEMPOTENT, UPSTREAM
-from gateway.soap_envelopes import SoapFault
+from gateway.soap_envelopes import MalformedAnswer, SoapFault
+
+if TYPE_CHECKING:
+    from gateway.pipeline import MediationRequest
 
 SOAP_PATH = "/soap12/catalog/"
 BOOKS_PATH = "/api/v2/books/"
@@ -61,6 +68,12 @@ TITLES = {
 }
 INVALID_DETAIL = "The input is invalid."
 WWW_AUTHENTICATE = 'Bearer realm="catalog"'
+NOT_MEDIATED = (
+    "X-Backend: soap serves GET /api/v2/books/, GET /api/v2/books/{id}/ and POST /api/v2/books/ "
+    "only; send other requests without it."
+)
+# On every answer mediation gave, so a client (and the parity tests) can tell.
+SERVED_BY_SOAP = (b"x-backend", b"soap")
 # Headers the SOAP service is sent from what would have gone to the REST service.
 FORWARDED_HEADERS = frozenset(
     {"authorization", "x-request-id", "traceparent", "tracestate", "user-agent", "forwarded"}
@@ -130,13 +143,6 @@ class RestRequest:
     url: str  # the absolute URL the REST service would see (its links and Location use it)
 
 
-@dataclass
-class MediatedAnswer:
-    status: int
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    body: bytes = b""
-
-
 class Refusal(Exception):
     """The request cannot be sent to the SOAP service: answered with this problem at once."""
 
@@ -145,27 +151,85 @@ class Refusal(Exception):
         super().__init__(detail)
 
 
-async def mediate(
+async def mediate(request: MediationRequest) -> Answer:
+    """The pipeline's hook: serve a REST v2 books request carrying X-Backend: soap."""
+    return await serve(
+        request.soap.client,
+        request.soap.base_url + SOAP_PATH,
+        as_rest_request(request),
+        extensions=request.extensions,
+    )
+
+
+def as_rest_request(request: MediationRequest) -> RestRequest:
+    """What the REST service would have received, including the Host its links are built from
+    (the client's, which the gateway forwards; else the REST upstream's own address)."""
+    pairs = [*request.headers, *request.upstream_headers]  # the gateway's values win
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in pairs}
+    rest = urlsplit(settings.GATEWAY_REST_URL)
+    query = request.query.decode("latin-1")
+    url = f"{rest.scheme}://{headers.get('host') or rest.netloc}{request.path}"
+    return RestRequest(
+        request.method,
+        request.path,
+        query,
+        headers,
+        request.body,
+        f"{url}?{query}" if query else url,
+    )
+
+
+async def serve(
     client: httpx.AsyncClient,
+    soap_url: str,
     request: RestRequest,
     *,
     extensions: Mapping[str, Any] | None = None,
-) -> MediatedAnswer:
-    """Serve `request` through the SOAP service. Transport errors and CircuitOpen propagate
-    (the caller maps them as for any upstream call); `extensions` carries the deadline."""
+) -> Answer:
+    """Serve `request` through the SOAP service at `soap_url`. Transport errors and CircuitOpen
+    propagate (the caller maps them as for any upstream call); `extensions` carries the
+    deadline. A request mediation cannot serve is answered with a 400 problem saying so."""
     operation = operation_for(request.method, request.path)
-    if operation is None:
-        raise ValueError(f"{request.method} {request.path} is not mediated")
     try:
+        if operation is None:
+            raise Refusal("invalid", 400, NOT_MEDIATED)
         envelope, names = _envelope(operation, request)
     except Refusal as refusal:
-        return _problem(request, refusal.code, refusal.status, refusal.detail, **refusal.extensions)
+        answer = _problem(
+            request, refusal.code, refusal.status, refusal.detail, **refusal.extensions
+        )
+    else:
+        answer = await _call(client, soap_url, request, operation, envelope, names, extensions)
+    answer.headers.append(SERVED_BY_SOAP)
+    return answer
+
+
+async def _call(
+    client: httpx.AsyncClient,
+    soap_url: str,
+    request: RestRequest,
+    operation: Operation,
+    envelope: bytes,
+    names: Mapping[str, str],
+    extensions: Mapping[str, Any] | None,
+) -> Answer:
     response = await client.post(
-        SOAP_PATH,
+        soap_url,
         content=envelope,
         headers=_soap_headers(request.headers),
         extensions={**(extensions or {}), IDEMPOTENT: operation.idempotent, UPSTREAM: "soap"},
     )
+    try:
+        return _answer(request, operation, response, names)
+    except MalformedAnswer as exc:
+        raise UpstreamUnavailable(
+            f"The soap service answered {operation} with something else than a catalog message."
+        ) from exc
+
+
+def _answer(
+    request: RestRequest, operation: Operation, response: httpx.Response, names: Mapping[str, str]
+) -> Answer:
     result = soap_envelopes.answer(response.content)
     if isinstance(result, SoapFault):
         return _fault_problem(request, result, response.status_code, names)
@@ -176,7 +240,7 @@ async def mediate(
         location = _absolute(request.url, f"{BOOKS_PATH}{book['id']}/")
         return _book(book, 201, [(b"location", location.encode())])
     if _not_modified(request.headers.get("if-none-match"), book["version"]):
-        return MediatedAnswer(304, [(b"etag", _etag(book["version"]))])
+        return Answer(304, [(b"etag", _etag(book["version"]))])
     return _book(book, 200)
 
 
@@ -292,8 +356,8 @@ def _soap_headers(headers: Mapping[str, str]) -> dict[str, str]:
 # -- answers ----------------------------------------------------------------------------------
 
 
-def _json(status: int, document: Any, headers: list[tuple[bytes, bytes]]) -> MediatedAnswer:
-    return MediatedAnswer(status, headers, orjson.dumps(document))
+def _json(status: int, document: Any, headers: list[tuple[bytes, bytes]]) -> Answer:
+    return Answer(status, headers, orjson.dumps(document))
 
 
 def _etag(version: int) -> bytes:
@@ -302,12 +366,12 @@ def _etag(version: int) -> bytes:
 
 def _book(
     book: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]] | None = None
-) -> MediatedAnswer:
+) -> Answer:
     extra = [(b"content-type", JSON), (b"etag", _etag(book["version"])), *(headers or [])]
     return _json(status, book, extra)
 
 
-def _page(request: RestRequest, page: soap_envelopes.BookPage) -> MediatedAnswer:
+def _page(request: RestRequest, page: soap_envelopes.BookPage) -> Answer:
     document = {
         "next": _link(request.url, page.next_cursor),
         "previous": _link(request.url, page.previous_cursor),
@@ -336,7 +400,7 @@ def _not_modified(header: str | None, version: int) -> bool:
 
 def _problem(
     request: RestRequest, code: str, status: int, detail: str, **extensions: Any
-) -> MediatedAnswer:
+) -> Answer:
     """A problem document as the REST service writes it (rest_service.api.problems)."""
     document = {
         "type": PROBLEM_BASE + code.replace("_", "-"),
@@ -354,7 +418,7 @@ def _problem(
 
 def _fault_problem(
     request: RestRequest, fault: SoapFault, status: int, names: Mapping[str, str]
-) -> MediatedAnswer:
+) -> Answer:
     """A SOAP 1.2 fault (whose HTTP status is already REST's) as REST's problem."""
     if fault.code == "invalid":
         errors: dict[str, list[str]] = {}

@@ -43,10 +43,13 @@ import httpx
 from django.conf import settings
 from httpx_aiohttp import AiohttpTransport
 
-UPSTREAM = "gateway.upstream"
-IDEMPOTENT = "gateway.idempotent"
-DEADLINE = "gateway.deadline"
-ATTEMPTS = "gateway.attempts"
+from gateway import metrics
+from gateway.breaker import BreakerPolicy, BreakerTransport, Circuit, CircuitState
+from gateway.retry import ATTEMPTS as ATTEMPTS  # the extension names, defined once in retry
+from gateway.retry import DEADLINE as DEADLINE
+from gateway.retry import IDEMPOTENT as IDEMPOTENT
+from gateway.retry import UPSTREAM as UPSTREAM
+from gateway.retry import RetryPolicy, RetryTransport
 
 # aiohttp exception -> the httpx exception that says the same thing; most specific first.
 _AIOHTTP_TO_HTTPX: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
@@ -101,13 +104,25 @@ def _session_factory(max_connections: int, keepalive: float) -> Any:
 
 
 def build_transport(upstream: str) -> httpx.AsyncBaseTransport:
-    """The transport every call to `upstream` goes through: the one place to wrap it."""
-    return UpstreamTransport(
+    """The transport every call to `upstream` goes through: the one place to wrap it.
+
+    Retries outside the breaker, so every attempt asks the circuit and an open circuit ends a
+    retry loop at once; the circuit's state changes go to the metrics gauge.
+    """
+    base = UpstreamTransport(
         client=_session_factory(
             settings.GATEWAY_UPSTREAM_MAX_CONNECTIONS, settings.GATEWAY_UPSTREAM_KEEPALIVE_SECONDS
         ),
         trust_env=False,
     )
+    circuit = Circuit(upstream, BreakerPolicy.from_env())
+    circuit.add_listener(_report_breaker_state)
+    metrics.set_breaker_state(upstream, circuit.state.value)
+    return RetryTransport(BreakerTransport(base, circuit), RetryPolicy.from_env())
+
+
+def _report_breaker_state(upstream: str, old: CircuitState, new: CircuitState) -> None:
+    metrics.set_breaker_state(upstream, new.value)
 
 
 @dataclass

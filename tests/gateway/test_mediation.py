@@ -14,12 +14,17 @@ import pytest
 from lxml import etree
 
 from gateway import mediation
+from gateway.errors import UpstreamUnavailable
 from gateway.mediation import Operation, RestRequest, operation_for, rest_field_name
+from gateway.pipeline import MediationRequest
+from gateway.problems import Answer
 from gateway.retry import RetryPolicy, RetryTransport
+from gateway.upstreams import Upstream
 from tests.gateway.fakes import FakeTime, ScriptedUpstream, run
 from tests.gateway.soap_answers import book_answer, fault_answer, page_answer
 
 REST_URL = "http://gateway.test"
+SOAP_URL = "http://soap.test/soap12/catalog/"
 T = "{urn:bookcatalog:soap:v1}"
 BOOK = {
     "isbn": "9780306406157",
@@ -54,10 +59,9 @@ def rest_request(
 def mediate(
     upstream: ScriptedUpstream, request: RestRequest, transport: Any = None
 ) -> tuple[int, dict[str, str], Any]:
-    async def go() -> mediation.MediatedAnswer:
-        client_transport = transport or upstream.transport()
-        async with httpx.AsyncClient(base_url="http://soap.test", transport=client_transport) as c:
-            return await mediation.mediate(c, request)
+    async def go() -> Answer:
+        async with httpx.AsyncClient(transport=transport or upstream.transport()) as client:
+            return await mediation.serve(client, SOAP_URL, request)
 
     result = run(go())
     headers = {name.decode(): value.decode() for name, value in result.headers}
@@ -97,6 +101,7 @@ def test_a_book_is_answered_as_rest_v2_json_with_its_etag() -> None:
     assert status == 200
     assert headers["content-type"] == "application/json"
     assert headers["etag"] == '"3"'
+    assert headers["x-backend"] == "soap"
     assert body["id"] == 7
     assert body["price"] == {"amount": "12.50", "currency": "EUR"}
     assert sent(upstream).findtext(f"{T}id") == "7"
@@ -106,7 +111,7 @@ def test_a_book_still_at_the_version_named_in_if_none_match_is_a_304() -> None:
     upstream = soap(answer(200, book_answer(version=3)))
     request = rest_request("GET", "/api/v2/books/7/", if_none_match='W/"3"')
     status, headers, body = mediate(upstream, request)
-    assert (status, headers, body) == (304, {"etag": '"3"'}, None)
+    assert (status, headers, body) == (304, {"etag": '"3"', "x-backend": "soap"}, None)
 
 
 def test_a_missing_book_is_rest_s_404_problem() -> None:
@@ -321,3 +326,51 @@ def test_soap_field_paths_map_to_rest_v2_names(
     soap_name: str, names: dict[str, str], rest_name: str
 ) -> None:
     assert rest_field_name(soap_name, names) == rest_name
+
+
+def test_an_answer_that_is_not_a_catalog_message_is_a_bad_gateway() -> None:
+    upstream = soap(httpx.Response(200, content=b"<html>maintenance</html>"))
+    with pytest.raises(UpstreamUnavailable):
+        mediate(upstream, rest_request("GET", "/api/v2/books/7/"))
+
+
+def pipeline_request(upstream_headers: list[tuple[bytes, bytes]]) -> MediationRequest:
+    soap_upstream = Upstream("soap", "http://soap.test", httpx.AsyncClient())
+    return MediationRequest(
+        method="GET",
+        path="/api/v2/books/",
+        query=b"page_size=2",
+        headers=[(b"authorization", b"Bearer t"), (b"x-backend", b"soap")],
+        body=b"",
+        soap=soap_upstream,
+        upstream_headers=upstream_headers,
+        extensions={},
+    )
+
+
+def test_the_rest_request_is_seen_with_the_host_the_gateway_forwards() -> None:
+    forwarded = [(b"host", b"books.example:8000"), (b"x-request-id", b"r-1")]
+    rest = mediation.as_rest_request(pipeline_request(forwarded))
+    assert rest.url == "http://books.example:8000/api/v2/books/?page_size=2"
+    assert rest.headers["authorization"] == "Bearer t"
+    assert rest.headers["x-request-id"] == "r-1"
+
+
+def test_without_a_client_host_links_name_the_rest_upstream(settings: Any) -> None:
+    settings.GATEWAY_REST_URL = "http://10.0.0.5:8001"
+    rest = mediation.as_rest_request(pipeline_request([]))
+    assert rest.url == "http://10.0.0.5:8001/api/v2/books/?page_size=2"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("PUT", "/api/v2/books/7/"), ("DELETE", "/api/v2/books/7/")]
+)
+def test_a_books_request_mediation_does_not_serve_is_refused_saying_so(
+    method: str, path: str
+) -> None:
+    upstream = soap()
+    status, headers, body = mediate(upstream, rest_request(method, path))
+    assert status == 400
+    assert body["detail"] == mediation.NOT_MEDIATED
+    assert headers["x-backend"] == "soap"
+    assert upstream.calls == 0
