@@ -335,7 +335,8 @@ def test_an_answer_that_is_not_a_catalog_message_is_a_bad_gateway() -> None:
 
 
 def pipeline_request(upstream_headers: list[tuple[bytes, bytes]]) -> MediationRequest:
-    soap_upstream = Upstream("soap", "http://soap.test", httpx.AsyncClient())
+    transport = ScriptedUpstream().transport()
+    soap_upstream = Upstream("soap", "http://soap.test", httpx.AsyncClient(), transport)
     return MediationRequest(
         method="GET",
         path="/api/v2/books/",
