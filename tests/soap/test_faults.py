@@ -51,6 +51,28 @@ def test_input_against_the_schema_lists_every_refused_element(client, editor, ve
 
 
 @VERSIONS
+def test_a_required_element_missing_in_the_middle_is_named(client, editor, version):
+    book = book_xml(valid_isbn(4343), 1, 1).replace("<t:title>Kindred</t:title>", "")
+    response = post_envelope(
+        client, envelope(f"<t:CreateBook>{book}</t:CreateBook>", version=version), version, **editor
+    )
+    fault = assert_fault(response, version, "Client.ValidationError", "invalid")
+    assert fault.errors == {"book.title": ["This field is required."]}
+
+
+@VERSIONS
+def test_an_unknown_element_is_named_as_itself(client, editor, version):
+    book = book_xml(valid_isbn(4344), 1, 1).replace(
+        "<t:pages>", "<t:colour>red</t:colour><t:pages>"
+    )
+    response = post_envelope(
+        client, envelope(f"<t:CreateBook>{book}</t:CreateBook>", version=version), version, **editor
+    )
+    fault = assert_fault(response, version, "Client.ValidationError", "invalid")
+    assert list(fault.errors) == ["book.colour"]
+
+
+@VERSIONS
 def test_the_catalogs_rules_name_every_field_as_the_client_sent_it(client, editor, version):
     bad_isbn = valid_isbn(4242)[:-1] + str((int(valid_isbn(4242)[-1]) + 1) % 10)
     body = "<t:CreateBook>" + book_xml(
