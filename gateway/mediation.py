@@ -39,7 +39,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from gateway import soap_envelopes
 from gateway.errors import UpstreamUnavailable
-from gateway.problems import Answer
+from gateway.problems import PROBLEM_CONTENT_TYPE, TITLES, Answer, problem_type
 from gateway.retry import IDEMPOTENT, UPSTREAM
 from gateway.soap_envelopes import MalformedAnswer, SoapFault
 
@@ -52,20 +52,6 @@ _BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
 MAX_ID = 2**63 - 1
 
 JSON = b"application/json"
-PROBLEM_JSON = b"application/problem+json"
-PROBLEM_BASE = "https://bookcatalog.example/problems/"
-# REST's titles (rest_service.api.problems) for the problems mediation can answer.
-TITLES = {
-    "invalid": "Your request is not valid.",
-    "parse_error": "The request body is not valid JSON.",
-    "not_found": "Not found.",
-    "not_authenticated": "Authentication is needed.",
-    "authentication_failed": "Authentication failed.",
-    "invalid_token": "The bearer token was refused.",
-    "insufficient_scope": "The token does not allow this.",
-    "permission_denied": "You may not do this.",
-    "server_error": "Internal server error.",
-}
 INVALID_DETAIL = "The input is invalid."
 WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 NOT_MEDIATED = (
@@ -403,14 +389,14 @@ def _problem(
 ) -> Answer:
     """A problem document as the REST service writes it (rest_service.api.problems)."""
     document = {
-        "type": PROBLEM_BASE + code.replace("_", "-"),
+        "type": problem_type(code),
         "title": TITLES.get(code) or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "instance": request.path,
         **extensions,
     }
-    headers = [(b"content-type", PROBLEM_JSON)]
+    headers = [(b"content-type", PROBLEM_CONTENT_TYPE)]
     if status == 401:
         headers.append((b"www-authenticate", WWW_AUTHENTICATE.encode()))
     return _json(status, document, headers)

@@ -40,6 +40,10 @@ TITLES = {
     "service_unavailable": "The service is unavailable.",
     "gateway_timeout": "The service behind the gateway timed out.",
     "server_error": "Internal server error.",
+    # REST's own, for the problems mediation answers as the REST service would
+    "parse_error": "The request body is not valid JSON.",
+    "authentication_failed": "Authentication failed.",
+    "permission_denied": "You may not do this.",
 }
 
 _SOAP11_KEEPS_STATUS = frozenset({413, 429, 431})
