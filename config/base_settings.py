@@ -5,20 +5,23 @@ Values come from config.env (the one reader of the environment). Nothing here re
 
 from config.env import (
     BASE_DIR,
+    allowed_hosts,
     database_settings,
+    debug,
+    demo_users_allowed,
     env_bool,
-    env_list,
+    env_int,
     env_str,
     is_production,
     redis_url,
 )
 from config.keys import django_secret_key
-from config.logging import logging_config
+from config.logging import configured_logging
 
 PRODUCTION = is_production()
-DEBUG = env_bool("DJANGO_DEBUG", False)
+DEBUG = debug()
 SECRET_KEY = django_secret_key()
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
+ALLOWED_HOSTS = allowed_hosts()
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -27,6 +30,38 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE: list[str] = []
+
+# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the access log outermost (it
+# sees every answer, the security middleware's redirects too), the request id it quotes, then
+# the secure headers below.
+SERVICE_MIDDLEWARE = [
+    "config.access_log.AccessLogMiddleware",
+    "config.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
+
+# Secure headers (SecurityMiddleware, XFrameOptionsMiddleware). HTTPS is terminated in front of
+# us, so HSTS, the HTTPS redirect and secure cookies are opt-in: they are right only where every
+# client reaches the services over HTTPS, and HSTS is sent only on requests Django sees as secure
+# (behind a proxy: DJANGO_TRUST_FORWARDED_HEADERS and X-Forwarded-Proto: https).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks probe over plain HTTP on loopback
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+
+# Behind a proxy we run (the gateway in front of REST and SOAP), the public host and scheme come
+# from its X-Forwarded-Host / X-Forwarded-Proto. Only where nothing else can reach the service:
+# a client could otherwise write those headers itself.
+USE_X_FORWARDED_HOST = env_bool("DJANGO_TRUST_FORWARDED_HEADERS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if USE_X_FORWARDED_HOST else None
 
 TEMPLATES = [
     {
@@ -68,8 +103,6 @@ JWT_ISSUER = env_str("JWT_ISSUER", "urn:bookcatalog:rest")
 JWT_AUDIENCE = env_str("JWT_AUDIENCE", "urn:bookcatalog:api")
 
 # Demo users (reader / editor) exist only in the embedded default, never in production.
-CATALOG_DEMO_USERS = env_bool("CATALOG_DEMO_USERS", not PRODUCTION)
+CATALOG_DEMO_USERS = demo_users_allowed()
 
-LOGGING = logging_config(
-    json_lines=env_bool("LOG_JSON", PRODUCTION), level=env_str("LOG_LEVEL", "INFO")
-)
+LOGGING = configured_logging()

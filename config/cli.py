@@ -51,24 +51,29 @@ class Service:
         return env_int(self.port_variable, self.default_port)
 
     def server_command(self, host: str, port: int) -> list[str]:
-        """The real server for this service, sized by environment variables."""
+        """The real server for this service, sized by environment variables.
+
+        On SIGTERM both stop accepting and give in-flight requests GRACEFUL_TIMEOUT seconds.
+        uvicorn's own X-Forwarded-For handling is off: it would believe any client on loopback,
+        and the gateway decides who the client is itself (GATEWAY_TRUSTED_PROXIES)."""
         if self.name == "gateway":
             return [
                 sys.executable, "-m", "uvicorn", "gateway.asgi:application",
                 "--host", host, "--port", str(port),
                 "--workers", str(env_int("GATEWAY_WORKERS", 1)),
-                "--no-access-log", "--lifespan", "on",
+                "--no-access-log", "--lifespan", "on", "--no-proxy-headers",
                 "--timeout-graceful-shutdown", str(env_int("GRACEFUL_TIMEOUT", 20)),
             ]  # fmt: skip
         return [
             sys.executable, "-m", "gunicorn", f"{self.name}_service.wsgi:application",
             "--bind", f"{host}:{port}",
-            "--workers", str(env_int("GUNICORN_WORKERS", 2)),
+            "--workers", str(env_int("GUNICORN_WORKERS", env_int("WEB_CONCURRENCY", 2))),
             "--threads", str(env_int("GUNICORN_THREADS", 4)),
             "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
             "--graceful-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
             "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
             "--no-control-socket",
+            "--logger-class", "config.logging.GunicornLogger",
         ]  # fmt: skip
 
 

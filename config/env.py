@@ -88,6 +88,34 @@ def is_production() -> bool:
     return env_str("CATALOG_ENV", "development").strip().lower() == "production"
 
 
+def debug() -> bool:
+    """DJANGO_DEBUG; production refuses it (tracebacks and settings in error pages)."""
+    enabled = env_bool("DJANGO_DEBUG", False)
+    if enabled and is_production():
+        raise ImproperlyConfigured("DJANGO_DEBUG must be false when CATALOG_ENV=production")
+    return enabled
+
+
+def demo_users_allowed() -> bool:
+    """CATALOG_DEMO_USERS (reader/editor with known passwords): never in production."""
+    allowed = env_bool("CATALOG_DEMO_USERS", not is_production())
+    if allowed and is_production():
+        raise ImproperlyConfigured("CATALOG_DEMO_USERS must be false when CATALOG_ENV=production")
+    return allowed
+
+
+def allowed_hosts() -> list[str]:
+    """DJANGO_ALLOWED_HOSTS; any host in development, and required in production, where an empty
+    list would answer every request with 400 and no hint why."""
+    hosts = env_list("DJANGO_ALLOWED_HOSTS", [] if is_production() else ["*"])
+    if not hosts:
+        raise ImproperlyConfigured(
+            "production needs DJANGO_ALLOWED_HOSTS: the host names clients and proxies use, "
+            "comma-separated (e.g. catalog.example.com,rest,soap)"
+        )
+    return hosts
+
+
 def database_url() -> str:
     return env_str("DATABASE_URL") or f"sqlite:///{var_dir() / 'catalog.sqlite3'}"
 
@@ -97,7 +125,9 @@ def database_settings(url: str | None = None) -> dict[str, Any]:
 
     SQLite runs in WAL mode with IMMEDIATE transactions so that several gunicorn workers writing at
     once wait for the lock instead of failing with "database is locked" mid-transaction.
-    PostgreSQL keeps connections open between requests (CONN_MAX_AGE) with health checks.
+    PostgreSQL keeps one connection per server thread open between requests (CONN_MAX_AGE), with a
+    health check before reuse; DATABASE_POOL_MAX_SIZE > 0 swaps that for psycopg's pool, N
+    connections per process shared by its threads (see the README's scale-out section).
     """
     url = url or database_url()
     try:
@@ -119,11 +149,25 @@ def database_settings(url: str | None = None) -> dict[str, Any]:
     elif engine == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", 5)
+        if pool := _pool_options():
+            config["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+            config["OPTIONS"]["pool"] = pool
     else:
         raise ImproperlyConfigured(
             f"DATABASE_URL must be sqlite:// or postgres://, got engine {engine}"
         )
     return config
+
+
+def _pool_options() -> dict[str, Any] | None:
+    max_size = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if max_size <= 0:
+        return None
+    return {
+        "min_size": 1,
+        "max_size": max_size,
+        "timeout": env_float("DATABASE_POOL_TIMEOUT", 10.0),
+    }
 
 
 def redis_url() -> str:

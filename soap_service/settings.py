@@ -5,7 +5,7 @@ from config.env import env_bool, env_int
 
 ROOT_URLCONF = "soap_service.urls"
 WSGI_APPLICATION = "soap_service.wsgi.application"
-MIDDLEWARE = ["config.request_id.RequestIdMiddleware"]
+MIDDLEWARE = SERVICE_MIDDLEWARE
 
 # XML threat protection, checked before Spyne parses anything (soap_service/hardening.py).
 SOAP_MAX_BODY_BYTES = env_int("SOAP_MAX_BODY_BYTES", 1_000_000)

@@ -82,7 +82,9 @@ def test_an_unreachable_database_fails_with_one_line(embedded_env):
 
 
 def test_demo_users_are_refused_in_production(embedded_env):
-    embedded_env.update(CATALOG_ENV="production", DJANGO_SECRET_KEY="x" * 50)
+    embedded_env.update(
+        CATALOG_ENV="production", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="localhost"
+    )
     run_catalog(["migrate"], embedded_env)
     done = subprocess.run(
         [*CATALOG, "demo-users"], env=embedded_env, cwd=REPO, capture_output=True, text=True,

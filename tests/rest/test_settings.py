@@ -17,6 +17,7 @@ def test_production_without_jwt_key_files_fails_naming_the_variable(tmp_path):
         tmp_path,
         CATALOG_ENV="production",
         DJANGO_SECRET_KEY="not-a-dev-secret",
+        DJANGO_ALLOWED_HOSTS="localhost",
         JWT_PRIVATE_KEY_FILE=str(tmp_path / "missing-private.pem"),
         JWT_PUBLIC_KEY_FILE=str(tmp_path / "missing-public.pem"),
     )
