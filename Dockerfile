@@ -1,19 +1,25 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: dependencies are built in the first stage; the final image holds only the venv and
-# the code, runs as a non-root user, and carries no secret (keys come from files or env at run time).
+# Multi-stage: dependencies are built in the first stage; the final image holds only the venv (the
+# code installed into it) and runs as a non-root user. No secret is baked in: .dockerignore keeps
+# var/ (and so var/secrets/) out of the build context; keys come from files or env at run time.
+# tests/scaleout/test_dockerfile.py checks these properties (there is no docker engine in CI).
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/venv
+# Dependencies in a layer of their own, keyed by pyproject.toml only: a code change reuses it.
 COPY pyproject.toml README.md ./
+RUN mkdir config shared_models rest_service soap_service gateway benchmarks \
+    && /opt/venv/bin/pip install . \
+    && /opt/venv/bin/pip uninstall --yes book-catalog-gateway
 COPY config ./config
 COPY shared_models ./shared_models
 COPY rest_service ./rest_service
 COPY soap_service ./soap_service
 COPY gateway ./gateway
 COPY benchmarks ./benchmarks
-RUN /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim AS runtime
 RUN useradd --system --create-home --uid 10001 catalog
@@ -21,10 +27,11 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /home/catalog
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     CATALOG_ENV=production \
     CATALOG_HOST=0.0.0.0 \
     CATALOG_VAR_DIR=/home/catalog/var \
     LOG_JSON=true
-USER catalog
+USER 10001:10001
 EXPOSE 8000 8001 8002
 CMD ["catalog", "serve", "gateway"]

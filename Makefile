@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run test venv lint clean secrets
+.PHONY: run up test venv lint clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -20,6 +20,11 @@ venv: $(STAMP)
 ## Start the gateway (8000), REST (8001) and SOAP (8002) services on a seeded SQLite catalog.
 run: $(STAMP)
 	@$(BIN)/catalog run $(ARGS)
+
+## The scaled topology without docker (what docker-compose.yml runs): this machine's PostgreSQL
+## and Redis (DATABASE_URL / REDIS_URL to use others), REST, SOAP, gateway replicas on 8000 and 8010.
+up: $(STAMP)
+	@$(BIN)/catalog up $(ARGS)
 
 ## Run the whole pytest suite (SQLite and in-process limits unless DATABASE_URL / REDIS_URL are set).
 test: $(STAMP)

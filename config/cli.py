@@ -1,6 +1,8 @@
 """`catalog`: the chores a newcomer needs, one subcommand each.
 
     catalog run             migrate, seed, create the demo users, start all three services
+    catalog up              the scaled topology without docker: PostgreSQL + Redis of this
+                            machine, REST, SOAP and two gateway replicas (Procfile.scaled)
     catalog serve SERVICE   start one service as a real server (what the Procfile and
                             docker-compose.yml run): gateway (uvicorn), rest / soap (gunicorn)
     catalog migrate         create or update the tables
@@ -81,6 +83,19 @@ SERVICES = {
     "gateway": Service("gateway", "CATALOG_GATEWAY_PORT", 8000, "gateway.settings"),
     "rest": Service("rest", "CATALOG_REST_PORT", 8001, "rest_service.settings"),
     "soap": Service("soap", "CATALOG_SOAP_PORT", 8002, "soap_service.settings"),
+}
+
+# `catalog up`: what docker-compose.yml runs, as processes of this machine. The process names
+# are Procfile.scaled's; the two gateway replicas share Redis, so they limit and remember as one.
+SCALED_SERVICES = {
+    "rest": SERVICES["rest"],
+    "soap": SERVICES["soap"],
+    "gateway1": SERVICES["gateway"],
+    "gateway2": Service("gateway", "CATALOG_GATEWAY2_PORT", 8010, "gateway.settings"),
+}
+SCALED_DEFAULTS = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/catalog",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -225,19 +240,34 @@ def _check_port_free(host: str, port: int, variable: str) -> None:
             ) from None
 
 
-def _upstream_environment(host: str) -> dict[str, str]:
-    """The gateway finds the services on the ports this run gives them."""
+def _process_environment(host: str, services: dict[str, Service]) -> dict[str, str]:
+    """The supervised processes' environment: every port resolved (the Procfile may name them),
+    and the gateway pointed at the services on the ports this run gives them."""
     env = dict(os.environ)
+    env.update({service.port_variable: str(service.port) for service in services.values()})
     env.setdefault("GATEWAY_REST_URL", f"http://{host}:{SERVICES['rest'].port}")
     env.setdefault("GATEWAY_SOAP_URL", f"http://{host}:{SERVICES['soap'].port}")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
-def _banner(host: str) -> str:
-    gateway = f"http://{host}:{SERVICES['gateway'].port}"
+def _banner(
+    host: str, gateway_ports: Sequence[int], *, demo_users: bool, extra: Sequence[str] = ()
+) -> str:
+    gateway = f"http://{host}:{gateway_ports[0]}"
     rest = f"http://{host}:{SERVICES['rest'].port}"
     soap = f"http://{host}:{SERVICES['soap'].port}"
+    replicas = [
+        f"  Gateway {number}     http://{host}:{port}/api/v2/books/   (a replica: same Redis)"
+        for number, port in enumerate(gateway_ports[1:], start=2)
+    ]
+    users = [
+        "  Demo users    reader / reader-pass (catalog:read)",
+        "                editor / editor-pass (catalog:read catalog:write)",
+        f"  Get a token   curl -s -X POST {gateway}/auth/token/ "
+        """-H 'Content-Type: application/json' """
+        """-d '{"username": "editor", "password": "editor-pass"}'""",
+    ]
     return "\n".join(
         [
             "",
@@ -246,24 +276,24 @@ def _banner(host: str) -> str:
             f"                token: {gateway}/auth/token/   JWKS: {gateway}/.well-known/jwks.json",
             f"                WSDL: {gateway}/soap/catalog/?wsdl   (SOAP 1.2: /soap12/catalog/)",
             f"                metrics: {gateway}/metrics   ready: {gateway}/readyz",
+            *replicas,
             f"  REST API      {rest}/api/v2/books/   (v1, deprecated: {rest}/api/v1/books/)",
             f"  Swagger UI    {rest}/api/docs/   OpenAPI: {rest}/api/schema/",
             f"  REST admin    {rest}/admin/   health: {rest}/healthz",
             f"  SOAP service  {soap}/healthz",
             f"                WSDL (SOAP 1.1): {soap}/soap/catalog/?wsdl",
             f"                WSDL (SOAP 1.2): {soap}/soap12/catalog/?wsdl",
-            "  Demo users    reader / reader-pass (catalog:read)",
-            "                editor / editor-pass (catalog:read catalog:write)",
-            f"  Get a token   curl -s -X POST {gateway}/auth/token/ "
-            """-H 'Content-Type: application/json' """
-            """-d '{"username": "editor", "password": "editor-pass"}'""",
-            "Press Ctrl-C to stop all three.",
+            *extra,
+            *(users if demo_users else []),
+            f"Press Ctrl-C to stop all {2 + len(gateway_ports)}.",
             "",
         ]
     )
 
 
-def _announce_when_healthy(host: str, timeout: float = 60.0) -> None:
+def _announce_when_healthy(
+    host: str, services: dict[str, Service], banner: str, timeout: float = 60.0
+) -> None:
     import logging
 
     import httpx
@@ -271,7 +301,7 @@ def _announce_when_healthy(host: str, timeout: float = 60.0) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     deadline = time.monotonic() + timeout
-    pending = {name: f"http://{host}:{svc.port}/healthz" for name, svc in SERVICES.items()}
+    pending = {name: f"http://{host}:{svc.port}/healthz" for name, svc in services.items()}
     while pending and time.monotonic() < deadline:
         for name, url in list(pending.items()):
             try:
@@ -285,28 +315,88 @@ def _announce_when_healthy(host: str, timeout: float = 60.0) -> None:
             f"error: no answer from {', '.join(sorted(pending))} within {timeout:.0f} s", flush=True
         )
     else:
-        print(_banner(host), flush=True)
+        print(banner, flush=True)
 
 
-def run(args: argparse.Namespace) -> None:
-    """Prepare the embedded catalog, then supervise the three services until Ctrl-C."""
+def _supervise(procfile: str, host: str, services: dict[str, Service], banner: str) -> None:
+    """Run the Procfile's processes under honcho until one stops or Ctrl-C stops them all."""
     from honcho.environ import parse_procfile
     from honcho.manager import Manager
     from honcho.printer import Printer
 
+    processes = parse_procfile((BASE_DIR / procfile).read_text()).processes
+    manager = Manager(Printer(sys.stdout))
+    env = _process_environment(host, services)
+    for name, process in processes.items():
+        manager.add_process(name, process, env=env, cwd=str(BASE_DIR))
+    threading.Thread(
+        target=_announce_when_healthy, args=(host, services, banner), daemon=True
+    ).start()
+    manager.loop()
+    sys.exit(manager.returncode)
+
+
+def _demo_users_enabled() -> bool:
+    from django.conf import settings
+
+    return bool(settings.CATALOG_DEMO_USERS)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Prepare the embedded catalog, then supervise the three services until Ctrl-C."""
     host = _host()
     for service in SERVICES.values():
         _check_port_free(host, service.port, service.port_variable)
     prepare(args)
+    banner = _banner(host, [SERVICES["gateway"].port], demo_users=_demo_users_enabled())
+    _supervise("Procfile", host, SERVICES, banner)
 
-    procfile = parse_procfile((BASE_DIR / "Procfile").read_text())
-    manager = Manager(Printer(sys.stdout))
-    env = _upstream_environment(host)
-    for name, process in procfile.processes.items():
-        manager.add_process(name, process, env=env, cwd=str(BASE_DIR))
-    threading.Thread(target=_announce_when_healthy, args=(host,), daemon=True).start()
-    manager.loop()
-    sys.exit(manager.returncode)
+
+def _check_reachable(variable: str) -> None:
+    """PostgreSQL and Redis answer on their port, or the command ends with one line."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(env_str(variable))
+    if url.scheme not in ("postgres", "postgresql", "redis", "rediss"):
+        return
+    address = (url.hostname or "127.0.0.1", url.port or (6379 if "redis" in url.scheme else 5432))
+    try:
+        socket.create_connection(address, timeout=3).close()
+    except OSError as exc:
+        raise CliError(
+            f"{variable} names {address[0]}:{address[1]}, which does not answer "
+            f"({exc.strerror or exc}); start it or set {variable}"
+        ) from None
+
+
+def _hide_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def up(args: argparse.Namespace) -> None:
+    """The scaled topology of docker-compose.yml without docker: this machine's PostgreSQL and
+    Redis (SCALED_DEFAULTS unless DATABASE_URL / REDIS_URL say otherwise), `catalog prepare`,
+    then REST, SOAP and two gateway replicas from Procfile.scaled, stopped together on Ctrl-C."""
+    for variable, default in SCALED_DEFAULTS.items():
+        os.environ.setdefault(variable, default)
+        _check_reachable(variable)
+    host = _host()
+    for service in SCALED_SERVICES.values():
+        _check_port_free(host, service.port, service.port_variable)
+    prepare(args)
+    gateway_ports = [SCALED_SERVICES[name].port for name in ("gateway1", "gateway2")]
+    stores = [
+        f"  PostgreSQL    {_hide_password(env_str('DATABASE_URL'))}",
+        f"  Redis         {_hide_password(env_str('REDIS_URL'))}",
+    ]
+    banner = _banner(host, gateway_ports, demo_users=_demo_users_enabled(), extra=stores)
+    _supervise("Procfile.scaled", host, SCALED_SERVICES, banner)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -317,6 +407,13 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--books", type=int, default=1000, help="books to seed if empty")
     run_parser.add_argument("--seed", type=int, default=42)
     run_parser.set_defaults(handler=run)
+
+    up_parser = commands.add_parser(
+        "up", help="the scaled topology without docker: PostgreSQL, Redis, two gateway replicas"
+    )
+    up_parser.add_argument("--books", type=int, default=1000, help="books to seed if empty")
+    up_parser.add_argument("--seed", type=int, default=42)
+    up_parser.set_defaults(handler=up)
 
     serve_parser = commands.add_parser("serve", help="start one service as a real server")
     serve_parser.add_argument("service", choices=sorted(SERVICES))

@@ -1,0 +1,69 @@
+"""`catalog up` (what `make up` runs): the scaled topology on this machine's PostgreSQL and Redis,
+REST, SOAP and two gateway replicas under honcho, announced once all answer, stopped together."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+
+import httpx
+import pytest
+
+from tests.processes import (
+    CATALOG,
+    REPO,
+    base_env,
+    free_port,
+    fresh_database_url,
+    wait_until_healthy,
+)
+
+PORT_VARIABLES = (
+    "CATALOG_GATEWAY_PORT",
+    "CATALOG_GATEWAY2_PORT",
+    "CATALOG_REST_PORT",
+    "CATALOG_SOAP_PORT",
+)
+
+
+@pytest.fixture
+def up_env(tmp_path, redis_url):
+    with fresh_database_url(tmp_path) as database_url:
+        env = base_env(tmp_path, database_url, REDIS_URL=redis_url)
+        env.update({variable: str(free_port()) for variable in PORT_VARIABLES})
+        yield env
+
+
+def test_up_starts_two_gateway_replicas_and_the_services_and_ctrl_c_stops_them(up_env):
+    process = subprocess.Popen(
+        [*CATALOG, "up", "--books", "20"], env=up_env, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for variable in PORT_VARIABLES:
+            wait_until_healthy(f"http://127.0.0.1:{up_env[variable]}/healthz", timeout=90)
+        for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_GATEWAY2_PORT"):
+            books = httpx.get(f"http://127.0.0.1:{up_env[variable]}/api/v2/books/?page_size=3")
+            assert books.status_code == 200 and len(books.json()["results"]) == 3
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert "Book catalog is up." in output
+    assert (
+        f"Gateway 2     http://127.0.0.1:{up_env['CATALOG_GATEWAY2_PORT']}/api/v2/books/" in output
+    )
+    assert "Press Ctrl-C to stop all 4." in output
+    for variable in PORT_VARIABLES:
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{up_env[variable]}/healthz", timeout=2)
+
+
+def test_up_without_a_reachable_postgresql_fails_with_one_line(tmp_path):
+    env = base_env(tmp_path, f"postgres://postgres@127.0.0.1:{free_port()}/nowhere")
+    done = subprocess.run(
+        [*CATALOG, "up"], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: DATABASE_URL names 127.0.0.1:")
+    assert line.endswith("start it or set DATABASE_URL")
