@@ -211,3 +211,21 @@ def test_policies_are_written_as_n_per_unit_or_n_per_seconds():
     assert Policy.parse("user", "1000/hour").header == b'"user";q=1000;w=3600'
     with pytest.raises(ImproperlyConfigured, match="60/minute or 60/60"):
         Policy.parse("user", "lots")
+
+
+def test_soap_with_ws_security_spends_the_user_budget_of_its_address(harness_factory, tight_limits):
+    wsse = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+    body = (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>'
+        f'<wsse:Security xmlns:wsse="{wsse}"><wsse:UsernameToken><wsse:Username>reader'
+        "</wsse:Username></wsse:UsernameToken></wsse:Security></s:Header><s:Body>"
+        '<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    ).encode()
+
+    async def scenario(gw):
+        call = {"headers": [("Content-Type", "text/xml")], "body": body}
+        return [await gw.request("POST", "/soap/catalog/", **call) for _ in range(6)]
+
+    replies = harness_factory(scenario)
+    assert [reply.status for reply in replies] == [200] * 5 + [429]
+    assert replies[0].header("ratelimit-policy") == '"user";q=5;w=60'
