@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from benchmarks import machine
 from benchmarks.clientcpu import client_costs
-from benchmarks.operations import Context, Scenario, soap_call
+from benchmarks.operations import DEMO_EDITOR, Context, Scenario, soap_call
 from benchmarks.report import write_report
 from benchmarks.runner import (
     Endpoints,
@@ -34,7 +34,6 @@ from benchmarks.runner import (
 )
 from config.stack import live_stack
 
-DEMO_EDITOR = ("editor", "editor-pass")
 BENCH_ENVIRONMENT = {
     # The benchmark measures the gateway's work, not its refusals: limits far above the load.
     "GATEWAY_RATELIMIT_ANONYMOUS": "100000000/minute",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +23,12 @@ from benchmarks.load import Operation
 from benchmarks.wire import Connection, WireRequest, WireResponse
 
 SOAP_NS = "urn:bookcatalog:soap:v1"
+WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+PASSWORD_TEXT = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0"
+    "#PasswordText"
+)
+DEMO_EDITOR = ("editor", "editor-pass")
 JSON_HEADERS = (("Accept", "application/json"),)
 SEARCH = {"language": "en", "min_price": "10", "max_price": "40", "search": "the",
           "ordering": "price"}  # fmt: skip
@@ -55,6 +61,53 @@ class Target:
         return f"http://{self.authority}"
 
 
+PROTOCOL_PATHS = {"rest": "/api/v2", "soap": "/soap/catalog/"}
+
+
+def protocol_target(protocol: str, host: str, port: int) -> Target:
+    """REST v2 or SOAP 1.1 at host:port (a service, or the gateway, which serves both paths)."""
+    return Target(protocol, protocol, host, port, PROTOCOL_PATHS[protocol])
+
+
+@dataclass(frozen=True)
+class BookDraft:
+    """A book to create, once for both protocols: REST v2 JSON and the SOAP `BookInput`."""
+
+    isbn: str
+    title: str
+    author_id: int
+    publisher_id: int
+    published_date: str
+    language: str = "en"
+    pages: int = 321
+    price: str = "19.99"
+    currency: str = "EUR"
+
+    def rest(self) -> dict[str, object]:
+        return {
+            "isbn": self.isbn,
+            "title": self.title,
+            "authors": [self.author_id],
+            "publisher": self.publisher_id,
+            "published_date": self.published_date,
+            "language": self.language,
+            "pages": self.pages,
+            "price": {"amount": self.price, "currency": self.currency},
+        }
+
+    def soap(self) -> dict[str, Any]:
+        return {
+            "isbn": self.isbn,
+            "title": self.title,
+            "author_ids": {"id": [self.author_id]},
+            "publisher_id": self.publisher_id,
+            "published_date": self.published_date,
+            "language": self.language,
+            "pages": self.pages,
+            "price": {"amount": self.price, "currency": self.currency},
+        }
+
+
 @dataclass
 class Context:
     """What operations need from the catalog under test."""
@@ -65,6 +118,15 @@ class Context:
     token: str
     etag: str = '"1"'
     isbn_prefix: str = "979"
+    search: dict[str, str] = field(default_factory=lambda: dict(SEARCH))
+    draft: BookDraft | None = None
+    """The book `create_delete` creates; None: a benchmark book with a fresh ISBN each time."""
+    ws_security: tuple[str, str] | None = None
+    """(username, password): authenticated SOAP calls carry a WS-Security UsernameToken
+    (PasswordText) instead of the bearer token."""
+
+    def book(self, isbn: str, published: str) -> BookDraft:
+        return BookDraft(isbn, "Benchmark Book", self.author_id, self.publisher_id, published)
 
 
 def isbn_for(sequence: int, prefix: str) -> str:
@@ -76,13 +138,24 @@ def isbn_for(sequence: int, prefix: str) -> str:
 # --- SOAP 1.1 -----------------------------------------------------------------------------------
 
 
-def envelope(operation: str, body_xml: str) -> bytes:
+def envelope(operation: str, body_xml: str, header_xml: str = "") -> bytes:
+    header = f"<soapenv:Header>{header_xml}</soapenv:Header>" if header_xml else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns:tns="{SOAP_NS}"><soapenv:Body><tns:{operation}>{body_xml}</tns:{operation}>'
-        "</soapenv:Body></soapenv:Envelope>"
+        f'xmlns:tns="{SOAP_NS}">{header}<soapenv:Body><tns:{operation}>{body_xml}'
+        f"</tns:{operation}></soapenv:Body></soapenv:Envelope>"
     ).encode()
+
+
+def username_token(username: str, password: str) -> str:
+    """A wsse:Security header with a PasswordText UsernameToken."""
+    return (
+        f'<wsse:Security xmlns:wsse="{WSSE_NS}"><wsse:UsernameToken>'
+        f"<wsse:Username>{escape(username)}</wsse:Username>"
+        f'<wsse:Password Type="{PASSWORD_TEXT}">{escape(password)}</wsse:Password>'
+        "</wsse:UsernameToken></wsse:Security>"
+    )
 
 
 def to_xml(arguments: dict[str, Any]) -> str:
@@ -101,28 +174,18 @@ class SoapCall:
     arguments: dict[str, Any]
     authenticated: bool = False
 
-    def body(self) -> bytes:
-        return envelope(self.operation, to_xml(self.arguments))
+    def body(self, header_xml: str = "") -> bytes:
+        return envelope(self.operation, to_xml(self.arguments), header_xml)
 
-    def request(self, target: Target, token: str) -> WireRequest:
+    def request(self, target: Target, ctx: Context) -> WireRequest:
         headers = [("Content-Type", "text/xml; charset=utf-8"),
                    ("SOAPAction", f'"{self.operation}"'), *target.headers]  # fmt: skip
-        if self.authenticated:
-            headers.append(("Authorization", f"Bearer {token}"))
-        return WireRequest("POST", target.path, tuple(headers), self.body())
-
-
-def soap_book_input(ctx: Context, isbn: str, published: str) -> dict[str, Any]:
-    return {
-        "isbn": isbn,
-        "title": "Benchmark Book",
-        "author_ids": {"id": [ctx.author_id]},
-        "publisher_id": ctx.publisher_id,
-        "published_date": published,
-        "language": "en",
-        "pages": 321,
-        "price": {"amount": "19.99", "currency": "EUR"},
-    }
+        security = ""
+        if self.authenticated and ctx.ws_security:
+            security = username_token(*ctx.ws_security)
+        elif self.authenticated:
+            headers.append(("Authorization", f"Bearer {ctx.token}"))
+        return WireRequest("POST", target.path, tuple(headers), self.body(security))
 
 
 # --- REST v2 ------------------------------------------------------------------------------------
@@ -139,17 +202,11 @@ def rest_json(target: Target, method: str, path: str, body: object, token: str) 
     return WireRequest(method, f"{target.path}{path}", headers, orjson.dumps(body))
 
 
-def rest_book_input(ctx: Context, isbn: str, published: str) -> dict[str, object]:
-    return {
-        "isbn": isbn,
-        "title": "Benchmark Book",
-        "authors": [ctx.author_id],
-        "publisher": ctx.publisher_id,
-        "published_date": published,
-        "language": "en",
-        "pages": 321,
-        "price": {"amount": "19.99", "currency": "EUR"},
-    }
+def token_request(username: str, password: str) -> WireRequest:
+    """POST /api/token/ (the REST service's, also proxied by the gateway): an access token."""
+    headers = (*JSON_HEADERS, ("Content-Type", "application/json"))
+    body = orjson.dumps({"username": username, "password": password})
+    return WireRequest("POST", "/api/token/", headers, body)
 
 
 # --- one request per operation: the reads and the error path ------------------------------------
@@ -168,10 +225,10 @@ def _rest_request(scenario: str, target: Target, ctx: Context) -> WireRequest:
     if scenario.startswith("list_"):
         return rest_get(target, "/books/", {"page_size": int(scenario.removeprefix("list_"))})
     if scenario == "search":
-        return rest_get(target, "/books/", {**SEARCH, "page_size": SEARCH_PAGE_SIZE})
+        return rest_get(target, "/books/", {**ctx.search, "page_size": SEARCH_PAGE_SIZE})
     if scenario == "bad_request":
-        isbn, future = _bad_isbn(ctx)
-        return rest_json(target, "POST", "/books/", rest_book_input(ctx, isbn, future), ctx.token)
+        book = ctx.book(*_bad_isbn(ctx))
+        return rest_json(target, "POST", "/books/", book.rest(), ctx.token)
     if scenario == "conditional_get":
         plain = rest_get(target, f"/books/{ctx.book_id}/")
         return WireRequest("GET", plain.path, (*plain.headers, ("If-None-Match", ctx.etag)))
@@ -184,25 +241,27 @@ def soap_call(scenario: str, ctx: Context) -> SoapCall:
     if scenario.startswith("list_"):
         return SoapCall("ListBooks", {"page_size": int(scenario.removeprefix("list_"))})
     if scenario == "search":
-        criteria = {key: SEARCH[key] for key in SOAP_FILTER_ORDER if key in SEARCH}
+        criteria = {key: ctx.search[key] for key in SOAP_FILTER_ORDER if key in ctx.search}
         return SoapCall("ListBooks", {"filter": criteria, "page_size": SEARCH_PAGE_SIZE})
     if scenario == "bad_request":
-        isbn, future = _bad_isbn(ctx)
-        return SoapCall("CreateBook", {"book": soap_book_input(ctx, isbn, future)}, True)
+        return SoapCall("CreateBook", {"book": ctx.book(*_bad_isbn(ctx)).soap()}, True)
     if scenario == "create_delete":
         return _create_call(ctx, SAMPLE_SEQUENCE)
     raise ValueError(scenario)
 
 
+def _draft(ctx: Context, sequence: int) -> BookDraft:
+    return ctx.draft or ctx.book(isbn_for(sequence, ctx.isbn_prefix), "2001-01-01")
+
+
 def _create_call(ctx: Context, sequence: int) -> SoapCall:
-    book = soap_book_input(ctx, isbn_for(sequence, ctx.isbn_prefix), "2001-01-01")
-    return SoapCall("CreateBook", {"book": book}, True)
+    return SoapCall("CreateBook", {"book": _draft(ctx, sequence).soap()}, True)
 
 
 def request_for(scenario: str, target: Target, ctx: Context) -> WireRequest:
     if target.protocol == "rest":
         return _rest_request(scenario, target, ctx)
-    return soap_call(scenario, ctx).request(target, ctx.token)
+    return soap_call(scenario, ctx).request(target, ctx)
 
 
 # --- create then delete: two requests, the second built from the first's answer ------------------
@@ -212,11 +271,9 @@ _SOAP_VERSION = re.compile(rb"<(?:\w+:)?version>(\d+)</")
 
 
 def create_request(target: Target, ctx: Context, sequence: int) -> WireRequest:
-    isbn = isbn_for(sequence, ctx.isbn_prefix)
     if target.protocol == "rest":
-        body = rest_book_input(ctx, isbn, "2001-01-01")
-        return rest_json(target, "POST", "/books/", body, ctx.token)
-    return _create_call(ctx, sequence).request(target, ctx.token)
+        return rest_json(target, "POST", "/books/", _draft(ctx, sequence).rest(), ctx.token)
+    return _create_call(ctx, sequence).request(target, ctx)
 
 
 def delete_request(target: Target, ctx: Context, created: WireResponse) -> WireRequest:
@@ -229,7 +286,7 @@ def delete_request(target: Target, ctx: Context, created: WireResponse) -> WireR
     if not (book_id and version):
         raise ValueError("CreateBook answered without an id and a version")
     call = SoapCall("DeleteBook", {"id": int(book_id[1]), "version": int(version[1])}, True)
-    return call.request(target, ctx.token)
+    return call.request(target, ctx)
 
 
 async def create_then_delete(
@@ -304,3 +361,12 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 SCENARIO_BY_NAME: dict[str, Scenario] = {scenario.name: scenario for scenario in SCENARIOS}
+
+
+def scenario_named(name: str) -> Scenario:
+    """A benchmark scenario by name; `list_N` for any page size N, not only the measured ones."""
+    if name in SCENARIO_BY_NAME:
+        return SCENARIO_BY_NAME[name]
+    if name.startswith("list_") and name.removeprefix("list_").isdigit():
+        return Scenario(name, f"List {int(name.removeprefix('list_'))} books")
+    raise KeyError(name)

@@ -2,7 +2,8 @@
 
 Sends the same requests the benchmark sends to running services (by default the REST and SOAP
 services of `make run`, or the gateway with --via-gateway) and prints both exchanges exactly as
-they crossed the wire, with their sizes raw and gzip-compressed.
+they crossed the wire, with their sizes raw and gzip-compressed. The gateway's /compare/ page
+(gateway/compare) captures and pretty-prints its exchanges with the same functions.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 from rich.console import Console
@@ -18,11 +20,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from benchmarks.operations import SCENARIO_BY_NAME, Context, Target
+from benchmarks.operations import Context, Target, scenario_named
 from benchmarks.runner import sample_exchanges
 from benchmarks.wire import WireRequest, WireResponse
 
 MAX_SHOWN_BODY = 6000
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
 
 
 @dataclass(frozen=True)
@@ -31,58 +34,91 @@ class Exchange:
     request_body: bytes
     response_head: bytes
     response_body: bytes
+    response_body_wire: int
+    """The body's bytes on the wire: more than the body when chunk framing carried it."""
     status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    """The response's headers, names in lower case."""
+    seconds: float = 0.0
+    """Round trip as the client measured it (see WireResponse.seconds)."""
+
+    @property
+    def request_bytes(self) -> int:
+        return len(self.request_head) + len(self.request_body)
+
+    @property
+    def response_bytes(self) -> int:
+        return len(self.response_head) + self.response_body_wire
 
     @property
     def total(self) -> int:
-        return sum(map(len, (self.request_head, self.request_body, self.response_head,
-                             self.response_body)))  # fmt: skip
+        return self.request_bytes + self.response_bytes
+
+    @cached_property
+    def gzip_sizes(self) -> tuple[int, int]:
+        """Request and response bytes with the bodies gzip-compressed (level 6), heads as sent."""
+        return (
+            len(self.request_head) + _gzip_size(self.request_body),
+            len(self.response_head) + _gzip_size(self.response_body),
+        )
 
     @property
     def total_gzip(self) -> int:
-        bodies = (self.request_body, self.response_body)
-        heads = len(self.request_head) + len(self.response_head)
-        return heads + sum(len(gzip.compress(body, 6)) for body in bodies if body)
+        return sum(self.gzip_sizes)
+
+
+def _gzip_size(body: bytes) -> int:
+    return len(gzip.compress(body, 6)) if body else 0
+
+
+async def exchanges(scenario: str, target: Target, ctx: Context) -> list[Exchange]:
+    """Every exchange of `scenario` against `target` (one, or create then delete), exactly as
+    sent and received, on a fresh connection."""
+    pairs = await sample_exchanges(scenario_named(scenario), target, ctx)
+    return [exchange_of(request, response, target.authority) for request, response in pairs]
 
 
 def capture(scenario: str, target: Target, ctx: Context) -> Exchange:
     """The first exchange of `scenario` against `target`, exactly as sent and received."""
-    pairs = asyncio.run(sample_exchanges(SCENARIO_BY_NAME[scenario], target, ctx))
-    request, response = pairs[0]
-    return _exchange(request, response, target)
+    return asyncio.run(exchanges(scenario, target, ctx))[0]
 
 
-def _exchange(request: WireRequest, response: WireResponse, target: Target) -> Exchange:
-    return Exchange(request.head(target.authority), request.body, response.head, response.body,
-                    response.status)  # fmt: skip
+def exchange_of(request: WireRequest, response: WireResponse, authority: str) -> Exchange:
+    return Exchange(request.head(authority), request.body, response.head, response.body,
+                    response.body_wire_bytes, response.status, response.headers,
+                    response.seconds)  # fmt: skip
 
 
-def _pretty(body: bytes) -> str:
+def pretty(body: bytes) -> str:
+    """JSON indented, XML pretty-printed; anything else (or a broken body) as it came."""
     try:
         if body.lstrip().startswith(b"<"):
-            return etree.tostring(etree.fromstring(body), pretty_print=True).decode()
+            return etree.tostring(etree.fromstring(body, _PARSER), pretty_print=True).decode()
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (ValueError, etree.XMLSyntaxError):
         return body.decode(errors="replace")
 
 
-def _shown(body: bytes, pretty: bool) -> str:
-    text = _pretty(body) if pretty else body.decode(errors="replace")
-    if len(text) > MAX_SHOWN_BODY:
-        return text[:MAX_SHOWN_BODY] + f"\n… ({len(text) - MAX_SHOWN_BODY:,} more characters)"
+def truncated(text: str, limit: int = MAX_SHOWN_BODY) -> str:
+    if len(text) > limit:
+        return text[:limit] + f"\n… ({len(text) - limit:,} more characters)"
     return text
+
+
+def _shown(body: bytes, pretty_body: bool) -> str:
+    return truncated(pretty(body) if pretty_body else body.decode(errors="replace"))
 
 
 def _panel(title: str, exchange: Exchange, pretty: bool) -> Panel:
     text = Text()
     sections = (
-        ("request head", exchange.request_head, False),
-        ("request body", exchange.request_body, pretty),
-        ("response head", exchange.response_head, False),
-        ("response body", exchange.response_body, pretty),
+        ("request head", exchange.request_head, len(exchange.request_head), False),
+        ("request body", exchange.request_body, len(exchange.request_body), pretty),
+        ("response head", exchange.response_head, len(exchange.response_head), False),
+        ("response body", exchange.response_body, exchange.response_body_wire, pretty),
     )
-    for label, data, pretty_body in sections:
-        text.append(f"── {label}: {len(data):,} bytes ──\n", style="bold")
+    for label, data, size, pretty_body in sections:
+        text.append(f"── {label}: {size:,} bytes ──\n", style="bold")
         text.append(_shown(data, pretty_body) + "\n" if data else "(empty)\n")
     return Panel(text, title=title)
 

@@ -81,7 +81,10 @@ def _median(spread: dict | None) -> float | None:
 # --- sections -----------------------------------------------------------------------------------
 
 
-def _headline(results: dict, high: int) -> str:
+def headline(results: dict) -> tuple[list[str], list[list[str]]]:
+    """The headline table as (header, rows): per operation, bytes and the paired ratios at the
+    highest concurrency measured. The report and the gateway's /compare/ page both show it."""
+    high = max(results["meta"]["profile"]["concurrency"])
     rows = []
     for name in HEADLINE_SCENARIOS:
         scenario = results["scenarios"].get(name)
@@ -105,7 +108,7 @@ def _headline(results: dict, high: int) -> str:
         f"SOAP/REST throughput (c={high})", "SOAP/REST p50 latency (c=1)",
         f"gateway/direct throughput, REST (c={high})", "gateway added p50, REST (c=1)",
     ]  # fmt: skip
-    return _table(header, rows)
+    return header, rows
 
 
 def _bytes_detail(results: dict) -> str:
@@ -289,7 +292,7 @@ Bytes are counted on the wire, head and body apart; "gzip" is each body compress
 
 ## Headline
 
-{_headline(results, high)}
+{_table(*headline(results))}
 
 ## The claims, tested
 

@@ -20,7 +20,14 @@ import orjson
 import psutil
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import SAMPLE_SEQUENCE, SCENARIOS, Context, Scenario, Target
+from benchmarks.operations import (
+    SAMPLE_SEQUENCE,
+    SCENARIOS,
+    Context,
+    Scenario,
+    Target,
+    token_request,
+)
 from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
 from benchmarks.wire import Connection, WireRequest, WireResponse, fetch
 
@@ -93,11 +100,7 @@ class ServerCpu:
 async def discover_context(endpoints: Endpoints, username: str, password: str) -> Context:
     """A token for the editor and a real book, author, publisher and ETag to work with."""
     rest = Endpoints.targets(endpoints)[0]
-    token_request = WireRequest(
-        "POST", "/api/token/", (("Content-Type", "application/json"),),
-        orjson.dumps({"username": username, "password": password}),
-    )  # fmt: skip
-    token = await fetch(rest.host, rest.port, token_request)
+    token = await fetch(rest.host, rest.port, token_request(username, password))
     if token.status != 200:
         raise RuntimeError(f"could not get a token from {endpoints.rest}: {token.status}")
     listing = await fetch(rest.host, rest.port, WireRequest("GET", "/api/v2/books/?page_size=50"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 
 
@@ -39,6 +40,8 @@ class WireResponse:
     body: bytes
     body_wire_bytes: int
     headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    """From sending the request on an open connection to the last byte of the answer."""
 
     @property
     def wire_bytes(self) -> int:
@@ -80,6 +83,7 @@ class Connection:
         if self._writer is None or self._writer.is_closing():
             await self._open()
         assert self._reader is not None and self._writer is not None
+        started = time.perf_counter()
         self._writer.write(raw)
         try:
             head = await self._reader.readuntil(b"\r\n\r\n")
@@ -88,9 +92,10 @@ class Connection:
             raise WireError("connection closed before the response head") from exc
         status, headers = parse_head(head)
         body, wire = await self._read_body(status, headers, head_only)
+        seconds = time.perf_counter() - started
         if headers.get("connection", "").lower() == "close":
             await self.close()
-        return WireResponse(status, head, body, wire, headers)
+        return WireResponse(status, head, body, wire, headers, seconds)
 
     async def _read_body(
         self, status: int, headers: dict[str, str], head_only: bool
