@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.env import BASE_DIR, env_int, env_str
+from config.env import BASE_DIR, compare_page_enabled, env_int, env_str
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -186,7 +186,7 @@ def compare(args: argparse.Namespace) -> None:
     """Print one operation's REST and SOAP exchanges side by side, with their sizes."""
     from rich.console import Console
 
-    from benchmarks.operations import Context, Target
+    from benchmarks.operations import Context, protocol_target
     from benchmarks.payloads import capture, render
 
     host = _host()
@@ -206,12 +206,9 @@ def compare(args: argparse.Namespace) -> None:
             Context(book_id=0, author_id=0, publisher_id=0, token=""),
         )
     targets = []
-    for protocol, authority, path in (
-        ("rest", rest_at, "/api/v2"),
-        ("soap", soap_at, "/soap/catalog/"),
-    ):
+    for protocol, authority in (("rest", rest_at), ("soap", soap_at)):
         name, _, port = authority.rpartition(":")
-        targets.append(Target(protocol, protocol, name, int(port), path))
+        targets.append(protocol_target(protocol, name, int(port)))
     try:
         rest, soap = (capture(scenario, target, ctx) for target in targets)
     except OSError as exc:
@@ -268,6 +265,11 @@ def _banner(
         """-H 'Content-Type: application/json' """
         """-d '{"username": "editor", "password": "editor-pass"}'""",
     ]
+    compare_page = (
+        [f"  Compare page  {gateway}/compare/   (one operation as REST and as SOAP, side by side)"]
+        if compare_page_enabled()
+        else []
+    )
     return "\n".join(
         [
             "",
@@ -277,6 +279,7 @@ def _banner(
             f"                WSDL: {gateway}/soap/catalog/?wsdl   (SOAP 1.2: /soap12/catalog/)",
             f"                metrics: {gateway}/metrics   ready: {gateway}/readyz",
             *replicas,
+            *compare_page,
             f"  REST API      {rest}/api/v2/books/   (v1, deprecated: {rest}/api/v1/books/)",
             f"  Swagger UI    {rest}/api/docs/   OpenAPI: {rest}/api/schema/",
             f"  REST admin    {rest}/admin/   health: {rest}/healthz",

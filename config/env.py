@@ -116,6 +116,11 @@ def allowed_hosts() -> list[str]:
     return hosts
 
 
+def compare_page_enabled() -> bool:
+    """The gateway's /compare/ page: on by default, off in production unless enabled."""
+    return env_bool("GATEWAY_COMPARE_PAGE", not is_production())
+
+
 def database_url() -> str:
     return env_str("DATABASE_URL") or f"sqlite:///{var_dir() / 'catalog.sqlite3'}"
 

@@ -2,7 +2,7 @@
 
     proxied paths (/api/…, /auth/token/…, /soap/…, /soap12/…, /.well-known/jwks.json)
         -> the pipeline (pipeline.py), raw ASGI
-    everything else (/healthz, /readyz, /metrics)
+    everything else (/healthz, /readyz, /metrics, /compare/)
         -> Django, through LeanASGIHandler
     lifespan
         -> here: the runtime (clients, keys, limiter) starts and stops with the server

@@ -5,12 +5,19 @@ objects copy what they need when they are built (never at import), so tests buil
 """
 
 from config.base_settings import *
-from config.env import env_bool, env_float, env_int, env_str
+from config.env import compare_page_enabled, env_bool, env_float, env_int, env_str
 
-INSTALLED_APPS: list[str] = []
+INSTALLED_APPS: list[str] = ["gateway.compare"]
 DATABASES: dict = {}
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
 
 # Upstreams: one pooled client each. Keep-alive stays below gunicorn's --keep-alive (75 s) so a
 # pooled connection is never reused just as the server closes it.
@@ -46,6 +53,14 @@ GATEWAY_REDIS_MAX_CONNECTIONS = env_int("GATEWAY_REDIS_MAX_CONNECTIONS", 64)
 
 # REST-to-SOAP mediation (X-Backend: soap on REST v2 book requests).
 GATEWAY_MEDIATION_ENABLED = env_bool("GATEWAY_MEDIATION_ENABLED", True)
+
+# The /compare/ page (gateway/compare): REST and SOAP side by side, through this gateway.
+GATEWAY_COMPARE_PAGE = compare_page_enabled()
+GATEWAY_COMPARE_URL = env_str("GATEWAY_COMPARE_URL", "").rstrip("/")  # empty: this server's address
+GATEWAY_COMPARE_REPORT_DIR = env_str(
+    "GATEWAY_COMPARE_REPORT_DIR", str(BASE_DIR / "benchmarks" / "results")
+)
+GATEWAY_COMPARE_TIMEOUT_SECONDS = env_float("GATEWAY_COMPARE_TIMEOUT_SECONDS", 15.0)
 
 # One JSON line per request on stdout.
 GATEWAY_ACCESS_LOG = env_bool("GATEWAY_ACCESS_LOG", True)

@@ -1,6 +1,6 @@
 """The gateway's own pages, served by Django; proxied paths never get here (asgi.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from config.health import healthz
 from gateway.health import readyz
@@ -10,4 +10,5 @@ urlpatterns = [
     path("healthz", healthz("gateway")),
     path("readyz", readyz),
     path("metrics", metrics_view),
+    path("compare/", include("gateway.compare.urls")),
 ]

@@ -17,7 +17,9 @@ globals().update(
 )
 CACHES = {**CACHES, "wsse-nonces": soap_settings.CACHES["wsse-nonces"]}
 
-# The gateway's settings (GATEWAY_*), so its objects can be built in this process.
+# The gateway's settings (GATEWAY_*), so its objects can be built in this process, and its
+# compare page's app (templates).
+INSTALLED_APPS = [*INSTALLED_APPS, "gateway.compare"]
 globals().update(
     {name: value for name, value in vars(gateway_settings).items() if name.startswith("GATEWAY_")}
 )

@@ -38,6 +38,7 @@ def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env)
     assert "Book catalog is up." in output
     assert "editor / editor-pass" in output
     assert f"{embedded_env['CATALOG_SOAP_PORT']}/soap/catalog/?wsdl" in output
+    assert f"http://127.0.0.1:{embedded_env['CATALOG_GATEWAY_PORT']}/compare/" in output
     for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"http://127.0.0.1:{embedded_env[variable]}/healthz", timeout=2)
