@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -36,12 +36,14 @@ class KeySet:
         refresh_seconds: float,
         min_interval_seconds: float,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.url = url
         self.client = client
         self.refresh_seconds = refresh_seconds
         self.min_interval_seconds = min_interval_seconds
         self.clock = clock
+        self.sleep = sleep
         self.keys: dict[str, Any] = {}
         self.fetches = 0
         self._last_attempt: float | None = None
@@ -101,7 +103,7 @@ class KeySet:
             if self._may_refresh():
                 await self.refresh()
             wait = self.refresh_seconds if self.loaded else _RETRY_UNTIL_LOADED_SECONDS
-            await asyncio.sleep(wait)
+            await self.sleep(wait)
 
     async def close(self) -> None:
         if self._inflight is not None and not self._inflight.done():

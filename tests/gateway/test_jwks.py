@@ -3,6 +3,7 @@ a refresh fails; concurrent lookups share one fetch."""
 
 import asyncio
 import base64
+import contextlib
 
 import httpx
 import jwt
@@ -137,3 +138,35 @@ def test_keys_for_other_algorithms_or_uses_are_ignored():
         ]
     }
     assert list(parse_jwks(document)) == [rsa_key["kid"]]
+
+
+def test_the_background_loop_refreshes_every_interval_and_faster_until_loaded():
+    issuer, time = FakeIssuer(failing=True), FakeTime()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.advance(seconds)
+        if len(waits) == 2:
+            issuer.failing = False  # the issuer comes up while the gateway waits
+        if len(waits) == 4:
+            raise asyncio.CancelledError
+
+    async def scenario():
+        client = httpx.AsyncClient(transport=issuer.transport())
+        keyset = KeySet(
+            "http://issuer.test/.well-known/jwks.json",
+            client,
+            refresh_seconds=300,
+            min_interval_seconds=30,
+            clock=time.clock,
+            sleep=sleep,
+        )
+        with contextlib.suppress(asyncio.CancelledError):
+            await keyset.run()
+        await client.aclose()
+        return keyset.loaded
+
+    assert run(scenario())
+    assert waits == [1.0, 1.0, 300, 300]
+    assert issuer.fetches == 4
