@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import psutil
 
 from config.env import BASE_DIR, env_str
 
@@ -66,6 +67,30 @@ class ServerProcess:
         )  # fmt: skip
         log.close()
         wait_until_healthy(self.base_url + health_path, timeout=timeout, server=self)
+        if not self._listens_on_its_port():
+            self.stop()
+            raise RuntimeError(
+                f"{self.name}: port {self.port} was taken by another process before ours bound "
+                f"it; the health check reached that one instead:\n{self.output()}"
+            )
+
+    def _listens_on_its_port(self) -> bool:
+        """A free port can be taken between choosing it and binding it (by a parallel test run);
+        then the health check answers for someone else. Ask the kernel who listens."""
+        assert self.process is not None
+        try:
+            tree = psutil.Process(self.process.pid)
+            members = [tree, *tree.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return False
+        for member in members:
+            try:
+                sockets = member.net_connections(kind="tcp")
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            if any(s.status == psutil.CONN_LISTEN and s.laddr.port == self.port for s in sockets):
+                return True
+        return False
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int | None:
         """Stop the whole process group (gunicorn's workers too); SIGKILL if it lingers."""

@@ -44,6 +44,9 @@ class SoapView:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._respond(request)
+        # Without Content-Length gunicorn sends the body chunked: extra framing bytes on the wire,
+        # and clients (and the gateway) cannot know the size up front.
+        response["Content-Length"] = str(len(response.content))
         if response.status_code >= 400:
             # Every fault was logged once already (application.answer_fault); SOAP 1.1 answers
             # client faults with 500, which Django's request logger would report as errors.

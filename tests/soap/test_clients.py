@@ -14,7 +14,7 @@ from suds.wsse import UsernameToken as SudsUsernameToken
 from zeep.wsse.username import UsernameToken
 
 from tests.factories import valid_isbn
-from tests.soap.conftest import wsdl_url, zeep_client
+from tests.soap.conftest import envelope, post_live, wsdl_url, zeep_client
 
 _numbers = itertools.count(987_654_000)
 
@@ -118,3 +118,12 @@ def test_suds_calls_every_operation_over_soap11(stack):
     genre = client.factory.create("GenreInput")
     genre.slug, genre.name = "suds-genre", "Suds genre"
     assert client.service.CreateGenre(genre).slug == "suds-genre"
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_answers_carry_their_length_instead_of_chunked_framing(stack, version):
+    body = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>", version=version)
+    response = post_live(stack, body, version)
+    assert response.status_code == 200
+    assert response.headers["content-length"] == str(len(response.content))
+    assert "transfer-encoding" not in response.headers
