@@ -5,6 +5,12 @@ one query per kind, and the database constraints stay the backstop: a unique or 
 that slips past the checks (a concurrent insert) still becomes a ValidationError, never a 500.
 Books carry a `version`; an update or delete names the version it read and is refused with
 StaleVersion if the row has moved on, without writing anything.
+
+On PostgreSQL, writers race for real (READ COMMITTED, many connections), so two things are made
+explicit: a delete locks the row at the version it names before deleting (Django's cascade
+collector would otherwise delete by id alone, after a concurrent update), and foreign keys are
+checked when a row is written rather than at commit, so a reference deleted by a concurrent
+transaction is a ValidationError (or an InUse on the deleting side), not an error at commit.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model, ProtectedError
 
 from shared_models import selectors
@@ -89,11 +95,30 @@ def _check_isbn_free(isbn: str, *, except_book_id: int | None = None) -> None:
         raise ValidationError({"isbn": ["A book with this ISBN already exists."]})
 
 
-def _isbn_taken_on_race(exc: IntegrityError) -> ValidationError:
-    """A concurrent insert beat our check; the unique index is what caught it."""
-    if "isbn" in str(exc).lower():
-        return ValidationError({"isbn": ["A book with this ISBN already exists."]})
+_RACE_ERRORS = (
+    ("isbn", "isbn", "A book with this ISBN already exists."),
+    ("author_id", "author_ids", "An author this book names was deleted meanwhile."),
+    ("publisher_id", "publisher_id", "This publisher was deleted meanwhile."),
+    ("genre_id", "genre_slugs", "A genre this book names was deleted meanwhile."),
+)
+
+
+def _lost_race(exc: IntegrityError) -> ValidationError:
+    """A concurrent write beat our checks (an insert took the ISBN, a delete took a reference);
+    the database constraint is what caught it."""
+    message = str(exc).lower()
+    for marker, field, explanation in _RACE_ERRORS:
+        if marker in message:
+            return ValidationError({field: [explanation]})
     return ValidationError({"non_field_errors": ["The data breaks a catalog constraint."]})
+
+
+def _check_constraints_immediately() -> None:
+    """Django declares PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED: a violation caused
+    by a concurrent delete would only surface at commit, outside every handler here."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _replace_links(book_id: int, fields: Mapping[str, Any]) -> None:
@@ -122,12 +147,13 @@ def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> Book
     )
     _check_references(fields)
     _check_isbn_free(fields["isbn"])
+    _check_constraints_immediately()
     try:
         with transaction.atomic():
             book = Book.objects.create(**_column_values(fields))
+            _replace_links(book.pk, fields)
     except IntegrityError as exc:
-        raise _isbn_taken_on_race(exc) from None
-    _replace_links(book.pk, fields)
+        raise _lost_race(exc) from None
     return selectors.book_get(book_id=book.pk)
 
 
@@ -147,24 +173,28 @@ def book_update(
     _check_references(fields)
     if "isbn" in fields:
         _check_isbn_free(fields["isbn"], except_book_id=book_id)
+    _check_constraints_immediately()
     try:
         with transaction.atomic():
             changed = Book.objects.filter(pk=book_id, version=expected_version).update(
                 **_column_values(fields), version=F("version") + 1, updated_at=clock.now()
             )
+            if changed:
+                _replace_links(book_id, fields)
     except IntegrityError as exc:
-        raise _isbn_taken_on_race(exc) from None
+        raise _lost_race(exc) from None
     if not changed:
         _raise_missing_or_stale(book_id)
-    _replace_links(book_id, fields)
     return selectors.book_get(book_id=book_id)
 
 
 @transaction.atomic
 def book_delete(*, book_id: int, expected_version: int) -> None:
-    _, per_model = Book.objects.filter(pk=book_id, version=expected_version).delete()
-    if not per_model.get(Book._meta.label):
+    """The row is locked at `expected_version` first: the cascade that follows deletes by id."""
+    locked = Book.objects.select_for_update().filter(pk=book_id, version=expected_version)
+    if locked.values_list("pk", flat=True).first() is None:
         _raise_missing_or_stale(book_id)
+    Book.objects.filter(pk=book_id).delete()
 
 
 def _raise_missing_or_stale(book_id: int) -> None:
@@ -285,10 +315,11 @@ def _exists(model: type[Model], pk: int) -> bool:
 def _delete_unreferenced(
     model: type[Model], resource: str, pk: int, *, shown_as: object | None = None
 ) -> None:
+    _check_constraints_immediately()
     try:
         with transaction.atomic():
             deleted, _ = model.objects.filter(pk=pk).delete()
-    except ProtectedError:
+    except (ProtectedError, IntegrityError):  # IntegrityError: a book naming it was just written
         raise InUse(resource, shown_as or pk) from None
     if not deleted:
         raise NotFound(resource, shown_as or pk)
