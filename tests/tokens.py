@@ -66,3 +66,18 @@ def tampered(**overrides: Any) -> str:
     """A valid token whose payload was changed after signing (scope escalated)."""
     header, _, signature = mint(scope="catalog:read").split(".")
     return f"{header}.{_b64(claims(scope='catalog:read catalog:write', **overrides))}.{signature}"
+
+
+def signed_by_a_stranger(*, embed_key: bool = False, headers: dict[str, Any] | None = None,
+                         **overrides: Any) -> str:  # fmt: skip
+    """RS256 with a freshly generated key the issuer never saw, under our `kid`; `embed_key`
+    puts the stranger's public key in the header (`jwk`), as if a verifier might trust it."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    extra: dict[str, Any] = {"kid": keys.public_jwk(keys.public_key_pem()).kid}
+    if embed_key:
+        extra["jwk"] = jwt.algorithms.RSAAlgorithm.to_jwk(stranger.public_key(), as_dict=True)
+    return jwt.encode(
+        claims(**overrides), stranger, algorithm="RS256", headers={**extra, **(headers or {})}
+    )
