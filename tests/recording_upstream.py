@@ -1,5 +1,6 @@
 """A stand-in upstream that answers every request with 200 and remembers what reached it
 (method, raw path, headers, body), so a test can tell what a proxy or the gateway let through.
+`canned` maps a path to the JSON body to answer there instead (e.g. a JWKS for the gateway).
 
     with recording_upstream() as upstream:
         ...  # point the thing under test at upstream.port
@@ -28,6 +29,7 @@ class SeenRequest:
 class RecordingUpstream:
     port: int = 0
     requests: list[SeenRequest] = field(default_factory=list)
+    canned: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -47,7 +49,10 @@ def _handler(upstream: RecordingUpstream) -> type[BaseHTTPRequestHandler]:
             upstream.requests.append(
                 SeenRequest(self.command, self.path, dict(self.headers.items()), body)
             )
-            reply = json.dumps({"path": self.path, "method": self.command}).encode()
+            reply = (
+                upstream.canned.get(self.path)
+                or json.dumps({"path": self.path, "method": self.command}).encode()
+            )
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

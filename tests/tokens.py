@@ -81,3 +81,37 @@ def signed_by_a_stranger(*, embed_key: bool = False, headers: dict[str, Any] | N
     return jwt.encode(
         claims(**overrides), stranger, algorithm="RS256", headers={**extra, **(headers or {})}
     )
+
+
+def _strip_signature(token: str) -> str:
+    header, payload, _ = token.split(".")
+    return f"{header}.{payload}."
+
+
+def _with_header(token: str, header: dict[str, Any]) -> str:
+    """The same token under another header (its signature left as it was)."""
+    _, payload, signature = token.split(".")
+    return f"{_b64(header)}.{payload}.{signature}"
+
+
+FORGERIES = {
+    "signed by a stranger under our kid": lambda: signed_by_a_stranger(),
+    "stranger's key embedded as jwk": lambda: signed_by_a_stranger(embed_key=True),
+    "jku pointing at the attacker": lambda: signed_by_a_stranger(
+        headers={"jku": "http://127.0.0.1:9/jwks.json"}
+    ),
+    "x5u pointing at the attacker": lambda: signed_by_a_stranger(
+        headers={"x5u": "http://127.0.0.1:9/cert.pem"}
+    ),
+    "kid path traversal": lambda: mint(headers={"kid": "../../../../dev/null"}),
+    "kid SQL injection": lambda: mint(headers={"kid": "x' UNION SELECT 'key' --"}),
+    "kid not a string": lambda: _with_header(mint(), {"alg": "RS256", "kid": {"$ne": 1}}),
+    "signature stripped": lambda: _strip_signature(mint()),
+    "alg None (capitalised)": lambda: _with_header(unsigned(), {"alg": "None"}),
+    "alg PS256 over an RS256 signature": lambda: _with_header(mint(), {"alg": "PS256"}),
+    "token one byte over the limit": lambda: mint(jti="j" * 8200),
+}
+"""The JWT attack list beyond the basic one every verifier's own tests cover (alg none, HS256
+with the public key, expired, wrong iss/aud, tampered, unknown kid): header tricks that make
+naive verifiers fetch or trust another key, `kid` values built to reach a file or a query,
+signature stripping, algorithm swaps and oversized tokens."""

@@ -12,11 +12,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
+import orjson
 import pytest
 
-from tests.processes import CATALOG, REPO, ServerProcess, base_env, free_port
+from config import keys
+from tests import tokens
+from tests.processes import CATALOG, ServerProcess, base_env, free_port
 from tests.recording_upstream import RecordingUpstream, recording_upstream
 
+JWKS_PATH = "/.well-known/jwks.json"
 ALLOWED_UPSTREAM_PREFIXES = ("/api/v1/", "/api/v2/", "/api/schema/", "/api/token/",
                              "/.well-known/jwks.json", "/soap/", "/soap12/")  # fmt: skip
 
@@ -50,7 +54,10 @@ def gateway_in_front_of(upstream: RecordingUpstream, folder: Path, **env: str) -
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[RecordingUpstream]:
+    """Stands in for REST and SOAP, and publishes the dev key as the issuer's JWKS."""
     with recording_upstream() as upstream:
+        key = keys.public_jwk(keys.public_key_pem())
+        upstream.canned[JWKS_PATH] = orjson.dumps({"keys": [key.as_dict()]})
         yield upstream
 
 
@@ -210,7 +217,25 @@ def test_an_oversized_body_is_413_and_never_forwarded(gateway, upstream, framing
     assert upstream.requests == []
 
 
+def test_a_genuine_token_passes(gateway, upstream):
+    response = httpx.post(f"http://{gateway}/api/v2/authors/", json={"name": "A"}, timeout=10,
+                          headers={"Authorization": f"Bearer {tokens.mint()}"})  # fmt: skip
+    assert response.status_code == 200
+    assert "/api/v2/authors/" in upstream.paths()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("forgery", tokens.FORGERIES)
+def test_forged_tokens_are_401_and_never_reach_an_upstream(gateway, upstream, forgery, method):
+    token = tokens.FORGERIES[forgery]()
+    response = httpx.request(method, f"http://{gateway}/api/v2/authors/", timeout=10,
+                             headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+
+    assert response.status_code == 401, response.text
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert [path for path in upstream.paths() if path != JWKS_PATH] == []
+
+
 def test_the_gateway_still_serves_after_the_hostile_traffic(gateway, upstream):
     assert httpx.get(f"http://{gateway}/api/v2/books/", timeout=10).status_code == 200
     assert upstream.paths() == ["/api/v2/books/"]
-    assert (REPO / "gateway").is_dir()
