@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run up test venv lint clean secrets
+.PHONY: run up test soak venv lint clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -29,6 +29,11 @@ up: $(STAMP)
 ## Run the whole pytest suite (SQLite and in-process limits unless DATABASE_URL / REDIS_URL are set).
 test: $(STAMP)
 	@$(BIN)/pytest $(ARGS)
+
+## The long soak: load through the gateway for RELIABILITY_SOAK_SECONDS (default 90; `make test`
+## runs the same test for 15 s). Figures in var/reliability/summary.json.
+soak: $(STAMP)
+	@RELIABILITY_SOAK_SECONDS=$${RELIABILITY_SOAK_SECONDS:-90} $(BIN)/pytest -s tests/reliability/test_soak.py $(ARGS)
 
 ## Production secrets for docker compose (kept if they exist).
 secrets: $(STAMP)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from benchmarks.load import LoadResult, run_load
+from benchmarks.operations import envelope
 from benchmarks.stats import percentile
 from benchmarks.wire import Connection, WireRequest
 from config.env import var_dir
@@ -57,20 +58,51 @@ def _bounded(request_for: Callable[[int], WireRequest], bound: float):
 
 
 def reads(
-    book_ids: Sequence[int], *, bound: float, concurrency: int = 6, token: str = ""
+    book_ids: Sequence[int],
+    *,
+    bound: float,
+    concurrency: int = 6,
+    token: str = "",
+    name: str = "reads",
 ) -> Workload:
     """GET one book after another (idempotent: the gateway may retry them)."""
     headers = (("Authorization", f"Bearer {token}"),) if token else ()
     ids = itertools.cycle(book_ids)
     return Workload(
-        "reads",
+        name,
         concurrency,
         _bounded(lambda _: WireRequest("GET", f"/api/v2/books/{next(ids)}/", headers), bound),
         bound,
     )
 
 
-def author_creates(prefix: str, *, token: str, bound: float, concurrency: int = 2) -> Workload:
+def soap_reads(
+    book_ids: Sequence[int], *, bound: float, token: str, concurrency: int = 2
+) -> Workload:
+    """SOAP 1.1 GetBook through the gateway, with a bearer token."""
+    headers = (
+        ("Authorization", f"Bearer {token}"),
+        ("Content-Type", "text/xml; charset=utf-8"),
+        ("SOAPAction", '"GetBook"'),
+    )
+    ids = itertools.cycle(book_ids)
+
+    def request(_: int) -> WireRequest:
+        body = envelope("GetBook", f"<tns:id>{next(ids)}</tns:id>")
+        return WireRequest("POST", "/soap/catalog/", headers, body)
+
+    return Workload("soap reads", concurrency, _bounded(request, bound), bound)
+
+
+def anonymous_lists(*, bound: float, concurrency: int = 1) -> Workload:
+    """Anonymous list pages: the lowest rate limit, so 429s here are the limit working."""
+    request = WireRequest("GET", "/api/v2/books/?page_size=20")
+    return Workload("anonymous lists", concurrency, _bounded(lambda _: request, bound), bound)
+
+
+def author_creates(
+    prefix: str, *, token: str, bound: float, concurrency: int = 2, name: str = "creates"
+) -> Workload:
     """POST a new author named `<prefix>-<n>`, without Idempotency-Key: never to be retried, so
     the rows named with `prefix` must match the creates that were acknowledged."""
     headers = (("Authorization", f"Bearer {token}"), ("Content-Type", "application/json"))
@@ -79,7 +111,7 @@ def author_creates(prefix: str, *, token: str, bound: float, concurrency: int = 
         body = orjson.dumps({"name": f"{prefix}-{sequence}"})
         return WireRequest("POST", "/api/v2/authors/", headers, body)
 
-    return Workload("creates", concurrency, _bounded(request, bound), bound)
+    return Workload(name, concurrency, _bounded(request, bound), bound)
 
 
 @dataclass
