@@ -15,7 +15,7 @@ from config.env import (
     is_production,
     redis_url,
 )
-from config.keys import django_secret_key
+from config.keys import django_secret_key, previous_public_key_pems
 from config.logging import configured_logging
 
 PRODUCTION = is_production()
@@ -101,6 +101,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # Tokens: the REST service issues them, the SOAP service and the gateway verify them.
 JWT_ISSUER = env_str("JWT_ISSUER", "urn:bookcatalog:rest")
 JWT_AUDIENCE = env_str("JWT_AUDIENCE", "urn:bookcatalog:api")
+# Key rotation: public keys of signing keys rotated out, read at start-up (a missing file stops it).
+JWT_PREVIOUS_PUBLIC_KEYS = previous_public_key_pems()
 
 # Demo users (reader / editor) exist only in the embedded default, never in production.
 CATALOG_DEMO_USERS = demo_users_allowed()

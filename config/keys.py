@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_str, is_production, var_dir
+from config.env import env_list, env_str, is_production, var_dir
 
 
 def _write_once(path: Path, content: bytes) -> None:
@@ -105,6 +106,23 @@ def private_key_pem() -> str:
 def public_key_pem() -> str:
     ensure_dev_keypair()
     return _read_required(public_key_path(), "JWT_PUBLIC_KEY_FILE").decode()
+
+
+def previous_public_key_pems() -> list[str]:
+    """JWT_PREVIOUS_PUBLIC_KEY_FILES (comma-separated): the public keys of signing keys rotated
+    out. Tokens they signed stay valid until they expire: the JWKS keeps publishing them and
+    REST and SOAP keep accepting them. Drop a file once JWT_ACCESS_MINUTES and JWT_REFRESH_HOURS
+    have passed since the rotation."""
+    return [
+        _read_required(Path(name), "JWT_PREVIOUS_PUBLIC_KEY_FILES").decode()
+        for name in env_list("JWT_PREVIOUS_PUBLIC_KEY_FILES", [])
+    ]
+
+
+def honoured_keys(current_pem: str, previous_pems: Sequence[str]) -> dict[str, str]:
+    """`kid` -> public PEM of every key whose tokens are honoured, the current signing key's
+    first: what the JWKS publishes and what the services verify with."""
+    return {public_jwk(pem).kid: pem for pem in (current_pem, *previous_pems)}
 
 
 def _b64url_uint(value: int) -> str:

@@ -128,12 +128,17 @@ def verify_access_token(
     )
 
 
-def single_key_resolver(public_pem: str, kid: str) -> KeyResolver:
-    """For a verifier holding one public key: tokens naming another `kid` are refused."""
+def keyset_resolver(keys: Mapping[str, str]) -> KeyResolver:
+    """For a verifier holding public keys by `kid` (config.keys.honoured_keys: the current key
+    first, then keys rotated out): the token's `kid` picks one, a token without a `kid` gets the
+    current key, and a token naming any other `kid` is refused."""
+    current = next(iter(keys.values()))
 
     def resolve(token_kid: str | None) -> str:
-        if token_kid is not None and token_kid != kid:
+        if token_kid is None:
+            return current
+        if token_kid not in keys:
             raise TokenRejected("unknown_key", "The token was signed with an unknown key.")
-        return public_pem
+        return keys[token_kid]
 
     return resolve

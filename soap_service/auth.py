@@ -19,12 +19,12 @@ from typing import Any
 
 from django.conf import settings
 
-from config.keys import public_jwk, public_key_pem
+from config.keys import honoured_keys, public_key_pem
 from config.tokens import (
     KeyResolver,
     TokenRejected,
     bearer_token,
-    single_key_resolver,
+    keyset_resolver,
     verify_access_token,
 )
 from shared_models.permissions import CATALOG_WRITE, may_write, scopes_for
@@ -40,9 +40,8 @@ class Principal:
 
 @cache
 def _key_resolver() -> KeyResolver:
-    """The REST service's public key, read once per process."""
-    pem = public_key_pem()
-    return single_key_resolver(pem, public_jwk(pem).kid)
+    """The REST service's public keys (current and rotated out), read once per process."""
+    return keyset_resolver(honoured_keys(public_key_pem(), settings.JWT_PREVIOUS_PUBLIC_KEYS))
 
 
 def authenticate_request(ctx: Any) -> None:

@@ -27,7 +27,7 @@ def clock() -> FixedClock:
     return FixedClock(datetime(2026, 6, 15, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis of REDIS_URL; tests that need Redis skip without it, unless CI requires it."""
     url = os.environ.get("REDIS_URL", "")

@@ -15,12 +15,12 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from config.keys import public_jwk
+from config.keys import honoured_keys
 from config.tokens import (
     AccessClaims,
     TokenRejected,
     bearer_token,
-    single_key_resolver,
+    keyset_resolver,
     verify_access_token,
 )
 
@@ -53,10 +53,10 @@ class TokenSubject:
 
 
 def verify_bearer(token: str) -> AccessClaims:
-    public_pem = settings.SIMPLE_JWT["VERIFYING_KEY"]
+    keys = honoured_keys(settings.SIMPLE_JWT["VERIFYING_KEY"], settings.JWT_PREVIOUS_PUBLIC_KEYS)
     return verify_access_token(
         token,
-        resolve_key=single_key_resolver(public_pem, public_jwk(public_pem).kid),
+        resolve_key=keyset_resolver(keys),
         issuer=settings.JWT_ISSUER,
         audience=settings.JWT_AUDIENCE,
         leeway=settings.JWT_LEEWAY_SECONDS,

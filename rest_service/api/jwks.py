@@ -1,5 +1,6 @@
-"""GET /.well-known/jwks.json: the public key verifiers need, named by the `kid` tokens carry.
-Cacheable for a few minutes; the gateway refreshes on an unknown kid anyway."""
+"""GET /.well-known/jwks.json: the public keys verifiers need, named by the `kid` tokens carry:
+the current signing key's, then those rotated out (JWT_PREVIOUS_PUBLIC_KEY_FILES) whose tokens
+may still be alive. Cacheable for a few minutes; the gateway refreshes on an unknown kid anyway."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.keys import public_jwk
+from config.keys import honoured_keys, public_jwk
 from rest_service.api.schema_shapes import JwksSerializer
 
 
@@ -24,5 +25,10 @@ class JwksView(APIView):
         return None, JwksSerializer
 
     def get(self, request: Request) -> Response:
-        key = public_jwk(settings.SIMPLE_JWT["VERIFYING_KEY"])
-        return Response({"keys": [key.as_dict()]}, headers={"Cache-Control": "public, max-age=300"})
+        keys = honoured_keys(
+            settings.SIMPLE_JWT["VERIFYING_KEY"], settings.JWT_PREVIOUS_PUBLIC_KEYS
+        )
+        return Response(
+            {"keys": [public_jwk(pem).as_dict() for pem in keys.values()]},
+            headers={"Cache-Control": "public, max-age=300"},
+        )

@@ -9,7 +9,7 @@ from config.tokens import (
     MAX_TOKEN_LENGTH,
     TokenRejected,
     bearer_token,
-    single_key_resolver,
+    keyset_resolver,
     verify_access_token,
 )
 from tests import tokens
@@ -18,7 +18,7 @@ from tests import tokens
 @pytest.fixture
 def verify(settings):
     pem = keys.public_key_pem()
-    resolver = single_key_resolver(pem, keys.public_jwk(pem).kid)
+    resolver = keyset_resolver({keys.public_jwk(pem).kid: pem})
 
     def run(token):
         return verify_access_token(

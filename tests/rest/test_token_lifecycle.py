@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 from config import keys
-from config.tokens import single_key_resolver, verify_access_token
+from config.tokens import keyset_resolver, verify_access_token
 from tests import tokens
 from tests.rest.conftest import client_with
 from tests.rest.problems import assert_problem
@@ -32,7 +32,7 @@ def _verify(token):
     public_pem = keys.public_key_pem()
     return verify_access_token(
         token,
-        resolve_key=single_key_resolver(public_pem, keys.public_jwk(public_pem).kid),
+        resolve_key=keyset_resolver({keys.public_jwk(public_pem).kid: public_pem}),
         issuer=django_settings.JWT_ISSUER,
         audience=django_settings.JWT_AUDIENCE,
     )

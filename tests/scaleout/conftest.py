@@ -4,12 +4,23 @@ writes them, a var dir of the test's own (so nothing generated can hide in the r
 from __future__ import annotations
 
 import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
+import redis
 
 from config.keys import write_secret_files
-from tests.processes import CATALOG, REPO, base_env
+from tests.factories import valid_isbn
+from tests.processes import CATALOG, REPO, ServerProcess, Stack, base_env, free_port, live_stack
+
+EDITOR = {"username": "editor", "password": "editor-pass"}
+READER = {"username": "reader", "password": "reader-pass"}
+USER_LIMIT = 6  # reads with a token per minute, on the replicas the tests share
 
 
 def production_variables(tmp_path: Path) -> dict[str, str]:
@@ -38,3 +49,79 @@ def catalog(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'catalog.sqlite3'}"
+
+
+@dataclass
+class Replicas:
+    """REST behind two gateway replicas sharing one Redis, as `make up` and compose run them."""
+
+    stack: Stack
+    gateways: list[ServerProcess]
+
+    @property
+    def urls(self) -> list[str]:
+        return [gateway.base_url for gateway in self.gateways]
+
+    def token(self, replica: int = 0, user: dict[str, str] = EDITOR) -> str:
+        response = httpx.post(f"{self.urls[replica]}/auth/token/", json=user, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()["access"]
+
+
+@contextmanager
+def replicated_gateways(tmp_path: Path, redis_url: str, **env: str) -> Iterator[Replicas]:
+    """`live_stack` with REST and a gateway, plus a second gateway started by the same command
+    with the same environment; the rate-limit keys live under a namespace of their own."""
+    namespace = f"test-scaleout-{uuid.uuid4().hex[:8]}"
+    env = {"REDIS_URL": redis_url, "GATEWAY_RATELIMIT_NAMESPACE": namespace, **env}
+    with live_stack(tmp_path, services=("rest", "gateway"), books=5, env=env) as stack:
+        port = free_port()
+        second = ServerProcess(
+            name="gateway-2",
+            command=[*CATALOG, "serve", "gateway", "--port", str(port)],
+            env=dict(stack.env),
+            log_path=tmp_path / "gateway-2.log",
+            port=port,
+        )
+        try:
+            second.start()
+            yield Replicas(stack, [stack.servers["gateway"], second])
+        finally:
+            second.stop()
+            client = redis.Redis.from_url(redis_url)
+            for key in client.scan_iter(f"{namespace}:*"):
+                client.delete(key)
+
+
+@pytest.fixture(scope="session")
+def replicas(tmp_path_factory, redis_url) -> Iterator[Replicas]:
+    """Replicas the tests that leave them running share (one start-up for all of them)."""
+    folder = tmp_path_factory.mktemp("replicas")
+    limits = {
+        "GATEWAY_RATELIMIT_USER": f"{USER_LIMIT}/minute",
+        "GATEWAY_RATELIMIT_ANONYMOUS": "1000/minute",
+    }
+    with replicated_gateways(folder, redis_url, **limits) as running:
+        yield running
+
+
+def book_template(replicas: Replicas) -> dict:
+    """A seeded book as v2 returns it, to send back as a new one (v2 ignores id and version)."""
+    listed = httpx.get(f"{replicas.urls[0]}/api/v2/books/?page_size=1", timeout=30).json()
+    return listed["results"][0]
+
+
+def numbered_book(template: dict, n: int) -> dict:
+    """The template as book number `n`: an ISBN of its own, far from the seeded ones."""
+    return {**template, "isbn": valid_isbn(900_000_000 + n), "title": f"Book {n}"}
+
+
+def new_book_body(replicas: Replicas, n: int) -> dict:
+    return numbered_book(book_template(replicas), n)
+
+
+def books_with_isbn(replicas: Replicas, isbn: str) -> list[dict]:
+    """Straight from REST: what the database holds, whatever the gateways said."""
+    response = httpx.get(replicas.stack.url("rest", "/api/v2/books/"), params={"isbn": isbn})
+    assert response.status_code == 200
+    return response.json()["results"]
