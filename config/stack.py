@@ -177,6 +177,19 @@ class Stack:
         return self.servers[service].base_url + path
 
 
+def second_process(stack: Stack, service: str, log_dir: Path) -> ServerProcess:
+    """Another process of `service` (a replica): the same command and environment as the stack's,
+    on a port of its own. Not started; the caller starts and stops it."""
+    port = free_port()
+    return ServerProcess(
+        name=f"{service}-2",
+        command=[*CATALOG, "serve", service, "--port", str(port)],
+        env=dict(stack.env),
+        log_path=log_dir / f"{service}-2.log",
+        port=port,
+    )
+
+
 @contextmanager
 def live_stack(
     tmp_path: Path,

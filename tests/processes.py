@@ -11,6 +11,7 @@ from config.stack import (
     fresh_database_url,
     live_stack,
     run_catalog,
+    second_process,
     wait_until_healthy,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "fresh_database_url",
     "live_stack",
     "run_catalog",
+    "second_process",
     "wait_until_healthy",
 ]

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import redis
 
-from tests.processes import CATALOG, ServerProcess, free_port, live_stack
+from tests.processes import live_stack, second_process
 
 LIMIT = 20
 
@@ -20,14 +20,7 @@ def test_two_gateways_sharing_redis_allow_exactly_n_and_refuse_n_plus_1(tmp_path
         "GATEWAY_RATELIMIT_ANONYMOUS": f"{LIMIT}/minute",
     }
     with live_stack(tmp_path, services=("rest", "gateway"), books=5, env=env) as stack:
-        port = free_port()
-        second = ServerProcess(
-            name="gateway-2",
-            command=[*CATALOG, "serve", "gateway", "--port", str(port)],
-            env=dict(stack.env),
-            log_path=tmp_path / "gateway-2.log",
-            port=port,
-        )
+        second = second_process(stack, "gateway", tmp_path)
         second.start()
         replicas = [stack.url("gateway"), second.base_url]
         try:

@@ -16,7 +16,15 @@ import redis
 
 from config.keys import write_secret_files
 from tests.factories import valid_isbn
-from tests.processes import CATALOG, REPO, ServerProcess, Stack, base_env, free_port, live_stack
+from tests.processes import (
+    CATALOG,
+    REPO,
+    ServerProcess,
+    Stack,
+    base_env,
+    live_stack,
+    second_process,
+)
 
 EDITOR = {"username": "editor", "password": "editor-pass"}
 READER = {"username": "reader", "password": "reader-pass"}
@@ -75,14 +83,7 @@ def replicated_gateways(tmp_path: Path, redis_url: str, **env: str) -> Iterator[
     namespace = f"test-scaleout-{uuid.uuid4().hex[:8]}"
     env = {"REDIS_URL": redis_url, "GATEWAY_RATELIMIT_NAMESPACE": namespace, **env}
     with live_stack(tmp_path, services=("rest", "gateway"), books=5, env=env) as stack:
-        port = free_port()
-        second = ServerProcess(
-            name="gateway-2",
-            command=[*CATALOG, "serve", "gateway", "--port", str(port)],
-            env=dict(stack.env),
-            log_path=tmp_path / "gateway-2.log",
-            port=port,
-        )
+        second = second_process(stack, "gateway", tmp_path)
         try:
             second.start()
             yield Replicas(stack, [stack.servers["gateway"], second])
