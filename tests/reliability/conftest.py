@@ -13,13 +13,13 @@ import httpx
 import pytest
 
 from tests.processes import Stack, live_stack
-
-EDITOR = {"username": "editor", "password": "editor-pass"}
+from tests.reliability.faultstack import EDITOR, LOGINS
 
 
 @pytest.fixture(scope="session")
 def rest_stack(tmp_path_factory) -> Iterator[Stack]:
-    with live_stack(tmp_path_factory.mktemp("reliability-rest"), services=("rest",)) as stack:
+    folder = tmp_path_factory.mktemp("reliability-rest")
+    with live_stack(folder, services=("rest",), env={"JWT_LOGIN_RATE": LOGINS}) as stack:
         yield stack
 
 

@@ -35,6 +35,9 @@ RETRY_MAX_ATTEMPTS = 8
 RETRY_BUDGET_RATIO = 0.5
 BREAKER_FAILURE_THRESHOLD = 12
 EDITOR = {"username": "editor", "password": "editor-pass"}
+LOGINS = "10000/minute"
+"""The login throttle counts per client address in the shared cache (Redis when configured):
+every test logs in from 127.0.0.1, so the battery's stacks must not share the default 30/minute."""
 
 
 class PrivateRedis:
@@ -87,6 +90,7 @@ class FaultStack:
     proxies: dict[str, FaultProxy]
     gateway: ServerProcess
     redis: PrivateRedis
+    _token: str = ""
 
     def url(self, path: str = "") -> str:
         return self.gateway.base_url + path
@@ -107,9 +111,12 @@ class FaultStack:
         wait_until_ready(self)
 
     def editor_token(self) -> str:
-        response = httpx.post(self.services.url("rest", "/api/token/"), json=EDITOR, timeout=30)
-        assert response.status_code == 200, response.text
-        return response.json()["access"]
+        """One login per stack (tokens live 15 minutes, longer than the battery)."""
+        if not self._token:
+            response = httpx.post(self.services.url("rest", "/api/token/"), json=EDITOR, timeout=30)
+            assert response.status_code == 200, response.text
+            self._token = response.json()["access"]
+        return self._token
 
 
 def wait_until_ready(stack: FaultStack, timeout: float = 30.0) -> None:
@@ -141,6 +148,7 @@ def fault_stack(folder: Path, *, books: int = 50) -> Iterator[FaultStack]:
             "GATEWAY_RATELIMIT_USER": "1000000/minute",
             "GATEWAY_RATELIMIT_WRITES": "1000000/minute",
             "GATEWAY_ACCESS_LOG": "false",
+            "JWT_LOGIN_RATE": LOGINS,
         }
         services = stages.enter_context(
             live_stack(folder, services=("rest", "soap"), books=books, env=env)

@@ -20,6 +20,7 @@ import pytest
 
 from config.env import env_int
 from tests.processes import Stack, live_stack
+from tests.reliability.faultstack import EDITOR, LOGINS
 from tests.reliability.traffic import (
     HUNG,
     anonymous_lists,
@@ -34,7 +35,6 @@ SECONDS = env_int("RELIABILITY_SOAK_SECONDS", 15)
 BOUND = 10.0
 MAX_RSS_GROWTH = 40 * 1024 * 1024
 DB_CONNECTIONS_PER_SERVICE = 2 * 4  # GUNICORN_WORKERS x GUNICORN_THREADS of a live stack
-EDITOR = {"username": "editor", "password": "editor-pass"}
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "GATEWAY_RATELIMIT_ANONYMOUS": "120/minute",
         "GATEWAY_RATELIMIT_WRITES": "120/minute",
         "GATEWAY_ACCESS_LOG": "false",
+        "JWT_LOGIN_RATE": LOGINS,
     }
     folder = tmp_path_factory.mktemp("soak")
     with live_stack(folder, services=("rest", "soap", "gateway"), env=env) as stack:
