@@ -6,16 +6,22 @@ Every attempt asks the circuit first, so while the upstream is down the gateway 
 (CircuitOpen -> 503 + Retry-After) instead of queueing requests behind connect timeouts, and an
 open circuit stops a retry loop at its next attempt.
 
-    closed ──(failure_threshold consecutive failures)──> open
+    closed ──(of the last `window` calls within `window_seconds`, at least
+              failure_threshold and at least failure_rate of them failed)──> open
     open ──(cooldown elapsed)──> half-open: up to half_open_probes requests at a time go through
-    half-open ──(a probe succeeds)──> closed
+    half-open ──(a probe succeeds)──> closed (the window starts afresh)
     half-open ──(a probe fails)──> open (a new cool-down)
 
-A run of consecutive failures rather than a failure rate over a window: it needs no minimum
-request volume to be meaningful (the catalog's upstreams may see a few requests a minute), and a
-single success proves the upstream answers again. A failure is what says the upstream cannot
-serve: a transport error (refused, reset, timed out, malformed response) or a 502/503/504.
-Every other status (4xx, and 500, which is one request's bug) is a success.
+Why a rate over recent calls and a minimum count, not a run of consecutive failures: a run
+trips on bad luck. With 30 % of connections failing at random (a flaky network the retries
+absorb), five consecutive failed attempts come every few hundred calls, and the breaker then
+refuses traffic the upstream could serve. An upstream that is really down fails everything: the
+default (5 failures and 80 % of the last 20 calls of the last 30 s) opens after five failed calls
+when traffic is light, and after at most sixteen when it is heavy, while random faults at 30 %
+almost never reach 80 % of 20 calls. A failure
+is what says the upstream cannot serve: a transport error (refused, reset, timed out, malformed
+response) or a 502/503/504. Every other status (4xx, and 500, which is one request's bug) is a
+success. Retries see each attempt, so the breaker counts attempts, not requests.
 
 Transitions happen under a lock and without awaiting, so the circuit is safe across tasks of
 one event loop and across threads. Each transition calls the listeners registered with
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -57,11 +64,17 @@ class BreakerPolicy:
     failure_threshold: int = 5
     cooldown: float = 10.0
     half_open_probes: int = 1
+    failure_rate: float = 0.8
+    window: int = 20
+    window_seconds: float = 30.0
 
     @classmethod
     def from_env(cls) -> BreakerPolicy:
         return cls(
             failure_threshold=max(1, env_int("GATEWAY_BREAKER_FAILURE_THRESHOLD", 5)),
+            failure_rate=min(1.0, max(0.0, env_float("GATEWAY_BREAKER_FAILURE_RATE", 0.8))),
+            window=max(1, env_int("GATEWAY_BREAKER_WINDOW", 20)),
+            window_seconds=max(0.001, env_float("GATEWAY_BREAKER_WINDOW_SECONDS", 30.0)),
             cooldown=max(0.0, env_float("GATEWAY_BREAKER_COOLDOWN_SECONDS", 10.0)),
             half_open_probes=max(1, env_int("GATEWAY_BREAKER_HALF_OPEN_PROBES", 1)),
         )
@@ -88,7 +101,8 @@ class Circuit:
         self._lock = threading.RLock()  # listeners may read the state
         self._listeners: list[StateListener] = []
         self._state = CircuitState.CLOSED
-        self._failures = 0
+        # (when, failed) of the latest calls while closed, at most policy.window of them
+        self._recent: deque[tuple[float, bool]] = deque(maxlen=policy.window)
         self._opened_at = 0.0
         self._probes_in_flight = 0
         self._half_open_period = 0
@@ -102,12 +116,13 @@ class Circuit:
             return self._current_state()
 
     def snapshot(self) -> dict[str, Any]:
-        """What /readyz shows: the state, the failure run, seconds until a probe may go."""
+        """What /readyz shows: the state, recent calls and failures, seconds until a probe."""
         with self._lock:
             state = self._current_state()
             return {
                 "state": state.value,
-                "consecutive_failures": self._failures,
+                "recent_calls": len(self._recent),
+                "recent_failures": self._recent_failures(),
                 "retry_after": self._retry_after() if state is CircuitState.OPEN else 0.0,
             }
 
@@ -130,9 +145,9 @@ class Circuit:
             probe = self._end_probe(ticket)
             state = self._current_state()
             if state is CircuitState.CLOSED:
-                self._failures = 0
+                self._remember(failed=False)
             elif state is CircuitState.HALF_OPEN and probe:
-                self._failures = 0
+                self._recent.clear()
                 self._move_to(CircuitState.CLOSED)
 
     def record_failure(self, ticket: int | None) -> None:
@@ -140,11 +155,10 @@ class Circuit:
             probe = self._end_probe(ticket)
             state = self._current_state()
             if state is CircuitState.CLOSED:
-                self._failures += 1
-                if self._failures >= self.policy.failure_threshold:
+                self._remember(failed=True)
+                if self._too_many_failures():
                     self._open()
             elif state is CircuitState.HALF_OPEN and probe:
-                self._failures += 1
                 self._open()
 
     def release(self, ticket: int | None) -> None:
@@ -163,6 +177,22 @@ class Circuit:
             self._half_open_period += 1
             self._move_to(CircuitState.HALF_OPEN)
         return self._state
+
+    def _remember(self, *, failed: bool) -> None:
+        now = self._clock()
+        while self._recent and self._recent[0][0] < now - self.policy.window_seconds:
+            self._recent.popleft()
+        self._recent.append((now, failed))
+
+    def _recent_failures(self) -> int:
+        return sum(failed for _, failed in self._recent)
+
+    def _too_many_failures(self) -> bool:
+        failures = self._recent_failures()
+        return (
+            failures >= self.policy.failure_threshold
+            and failures >= self.policy.failure_rate * len(self._recent)
+        )
 
     def _retry_after(self) -> float:
         return max(0.0, self._opened_at + self.policy.cooldown - self._clock())

@@ -15,6 +15,9 @@ What is retried, and only for an idempotent request whose body can be sent again
     httpx.ConnectError, httpx.ConnectTimeout   the request never reached the upstream
     httpx.RemoteProtocolError                  the upstream closed a kept-alive connection or
                                                answered something that is not HTTP
+    httpx.ReadError, httpx.WriteError          the connection was reset before the response
+                                               head arrived (the request is idempotent, so
+                                               whether the upstream saw it does not matter)
     502, 503, 504 responses                    the upstream (or a proxy before it) cannot serve
 Nothing else: not a read timeout (the upstream may still be working on it), not a 500 (a bug
 answers the same twice), not CircuitOpen (the circuit already knows the upstream is down).
@@ -58,6 +61,8 @@ RETRIED_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.RemoteProtocolError,
+    httpx.ReadError,
+    httpx.WriteError,
 )
 
 RetryListener = Callable[[str, str], None]  # (upstream, reason): a retry is about to be made

@@ -57,13 +57,45 @@ def test_an_open_circuit_fails_fast_without_calling_the_upstream() -> None:
     assert upstream.calls == 3
 
 
-def test_a_success_ends_the_run_of_failures() -> None:
+def test_failures_scattered_among_successes_keep_the_circuit_closed() -> None:
+    """Random faults that retries absorb are not an outage: 3 of 7 calls is below 80 %."""
     time = FakeTime()
-    upstream = ScriptedUpstream(503, 503, 200, 503, 503)
+    upstream = ScriptedUpstream(200, 503, 200, 503, 200, 503, 200)
     breaker = BreakerTransport(upstream.transport(), circuit(time))
-    run(call(breaker, 5))
+    run(call(breaker, 7))
     assert breaker.circuit.state is CircuitState.CLOSED
-    assert breaker.circuit.snapshot()["consecutive_failures"] == 2
+    assert breaker.circuit.snapshot()["recent_failures"] == 3
+
+
+def test_a_run_of_bad_luck_under_random_faults_does_not_open_the_circuit() -> None:
+    """Five failures in a row among twenty calls are 25 %, not the 80 % of an outage."""
+    time = FakeTime()
+    outcomes = [200] * 15 + [503] * 5
+    breaker = BreakerTransport(
+        ScriptedUpstream(*outcomes).transport(), circuit(time, failure_threshold=5)
+    )
+    run(call(breaker, 20))
+    assert breaker.circuit.state is CircuitState.CLOSED
+
+
+def test_an_outage_after_busy_traffic_opens_once_failures_dominate_the_window() -> None:
+    time = FakeTime()
+    outcomes = [200] * 20 + [503] * 16
+    breaker = BreakerTransport(ScriptedUpstream(*outcomes).transport(), circuit(time))
+    run(call(breaker, 35))
+    assert breaker.circuit.state is CircuitState.CLOSED
+    run(call(breaker, 1))
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_old_successes_age_out_so_an_outage_after_a_quiet_spell_opens_quickly() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([200] * 10), then=503)
+    breaker = BreakerTransport(upstream.transport(), circuit(time))
+    run(call(breaker, 10))
+    time.advance(31)
+    run(call(breaker, 3))
+    assert breaker.circuit.state is CircuitState.OPEN
 
 
 @pytest.mark.parametrize("status", [400, 404, 412, 429, 500])
@@ -106,7 +138,8 @@ def test_a_failed_probe_reopens_the_circuit_for_a_new_cooldown() -> None:
     assert run(call(breaker, 2)) == [503, "CircuitOpen"]
     assert breaker.circuit.snapshot() == {
         "state": "open",
-        "consecutive_failures": 4,
+        "recent_calls": 3,
+        "recent_failures": 3,
         "retry_after": 10.0,
     }
 
@@ -176,6 +209,14 @@ def test_the_policy_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_THRESHOLD", "7")
     monkeypatch.setenv("GATEWAY_BREAKER_COOLDOWN_SECONDS", "2.5")
     monkeypatch.setenv("GATEWAY_BREAKER_HALF_OPEN_PROBES", "3")
+    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_RATE", "0.6")
+    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW", "50")
+    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW_SECONDS", "5")
     assert BreakerPolicy.from_env() == BreakerPolicy(
-        failure_threshold=7, cooldown=2.5, half_open_probes=3
+        failure_threshold=7,
+        cooldown=2.5,
+        half_open_probes=3,
+        failure_rate=0.6,
+        window=50,
+        window_seconds=5.0,
     )

@@ -75,6 +75,8 @@ def test_gateway_failure_statuses_are_retried(status: int) -> None:
         httpx.ConnectError("refused"),
         httpx.ConnectTimeout("no answer to SYN"),
         httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.ReadError("connection reset by peer"),
+        httpx.WriteError("broken pipe"),
     ],
 )
 def test_connect_errors_and_dropped_connections_are_retried(error: Exception) -> None:

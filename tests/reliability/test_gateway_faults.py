@@ -116,12 +116,6 @@ def test_thirty_percent_resets_answer_everything_in_time_and_duplicate_nothing(
     assert sum(authors_named(stack, "reset-before").values()) == creates.count(201)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gateway.retry does not retry httpx.ReadError: a connection reset under an "
-    "idempotent GET (aiohttp ClientOSError ECONNRESET -> ReadError) is answered 502 at once; "
-    "~9 % of reads fail under 30 % resets (see the README's Reliability table)",
-)
 def test_reads_survive_thirty_percent_of_upstream_requests_being_reset(
     under_thirty_percent_resets,
 ):
