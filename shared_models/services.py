@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Model, ProtectedError
+from django.db.models import F, Model, ProtectedError, QuerySet
 
 from shared_models import selectors
 from shared_models.clock import Clock, system_clock
@@ -161,12 +161,13 @@ def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> Book
 def book_update(
     *,
     book_id: int,
-    expected_version: int,
+    expected_version: int | None,
     data: Mapping[str, Any],
     partial: bool = False,
     clock: Clock = system_clock,
 ) -> BookRecord:
-    """Replace (or with `partial`, patch) a book if it is still at `expected_version`."""
+    """Replace (or with `partial`, patch) a book if it is still at `expected_version` (None:
+    whatever its version, as `If-Match: *` asks)."""
     fields = clean_fields(
         data, _book_cleaners(clock), required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS, partial=partial
     )
@@ -176,7 +177,7 @@ def book_update(
     _check_constraints_immediately()
     try:
         with transaction.atomic():
-            changed = Book.objects.filter(pk=book_id, version=expected_version).update(
+            changed = _at_version(book_id, expected_version).update(
                 **_column_values(fields), version=F("version") + 1, updated_at=clock.now()
             )
             if changed:
@@ -189,12 +190,18 @@ def book_update(
 
 
 @transaction.atomic
-def book_delete(*, book_id: int, expected_version: int) -> None:
-    """The row is locked at `expected_version` first: the cascade that follows deletes by id."""
-    locked = Book.objects.select_for_update().filter(pk=book_id, version=expected_version)
+def book_delete(*, book_id: int, expected_version: int | None) -> None:
+    """The row is locked at `expected_version` (None: any) first: the cascade that follows
+    deletes by id."""
+    locked = _at_version(book_id, expected_version).select_for_update()
     if locked.values_list("pk", flat=True).first() is None:
         _raise_missing_or_stale(book_id)
     Book.objects.filter(pk=book_id).delete()
+
+
+def _at_version(book_id: int, version: int | None) -> QuerySet:
+    books = Book.objects.filter(pk=book_id)
+    return books if version is None else books.filter(version=version)
 
 
 def _raise_missing_or_stale(book_id: int) -> None:

@@ -41,21 +41,24 @@ def not_modified(request: Request, version: int) -> bool:
     return tags == ["*"] or version in {_version(tag.removeprefix("W/")) for tag in tags}
 
 
-def expected_version(request: Request, *, current: Callable[[], int], label: str) -> int:
-    """The version If-Match lets this write apply to.
+def expected_version(request: Request, *, current: Callable[[], int], label: str) -> int | None:
+    """The version If-Match lets this write apply to; None for `*` (any current version, RFC 9110
+    13.1.1: the write applies as long as the book exists, even if another write lands first).
 
     `current` reads the resource's version (raising NotFound if it is gone); it is only called
-    when the header alone cannot decide: missing, `*`, or not exactly one version.
+    when the header alone cannot decide: missing, or not exactly one version.
     """
     header = request.headers.get("If-Match")
     if header is None:
         current()  # a missing resource is a 404 before it is a 428
         raise PreconditionRequired()
     tags = parse_etags(header)
+    if tags == ["*"]:
+        return None
     versions = {v for tag in tags if (v := _version(tag)) is not None}
-    if tags != ["*"] and len(versions) == 1:
+    if len(versions) == 1:
         return versions.pop()
     now = current()
-    if tags == ["*"] or now in versions:
+    if now in versions:
         return now
     raise StaleVersion("Book", label, now)

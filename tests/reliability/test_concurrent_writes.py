@@ -81,6 +81,8 @@ def test_a_delete_racing_an_update_is_never_undone_and_never_a_500(editor_client
         assert outcome in {(200, 412), (200, 204), (404, 204), (412, 204)}, outcome
         if delete_version == '"1"':
             assert outcome != (200, 204), "both writes claimed version 1"
+        else:
+            assert deleted.status_code == 204, "If-Match: * matches whatever version is current"
         after = editor_client.get(f"/api/v2/books/{book_id}/")
         if deleted.status_code == 204:
             assert after.status_code == 404, "a deleted book came back"

@@ -175,6 +175,19 @@ def test_delete_with_a_stale_version_keeps_the_book():
     assert Book.objects.filter(pk=book.pk).exists()
 
 
+def test_without_an_expected_version_writes_apply_to_whatever_version_is_current(clock):
+    """What REST's `If-Match: *` asks: the book must exist, its version does not matter."""
+    book = make_book(version=4)
+    updated = services.book_update(
+        book_id=book.pk, expected_version=None, data={"pages": 9}, partial=True, clock=clock
+    )
+    assert (updated.pages, updated.version) == (9, 5)
+    services.book_delete(book_id=book.pk, expected_version=None)
+    assert not Book.objects.filter(pk=book.pk).exists()
+    with pytest.raises(NotFound):
+        services.book_delete(book_id=book.pk, expected_version=None)
+
+
 def test_delete_of_a_missing_book_is_not_found():
     with pytest.raises(NotFound):
         services.book_delete(book_id=424242, expected_version=1)

@@ -130,7 +130,7 @@ class BookViewSet(CatalogViewSet):
         )
         return self._book(book)
 
-    def _if_match(self, request: Request, book_id: int) -> int:
+    def _if_match(self, request: Request, book_id: int) -> int | None:
         return expected_version(
             request, current=lambda: selectors.book_get(book_id=book_id).version, label=book_id
         )
