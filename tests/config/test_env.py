@@ -23,6 +23,14 @@ def test_postgres_urls_use_psycopg_with_reused_connections(monkeypatch):
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
+def test_a_pool_size_swaps_persistent_connections_for_psycopgs_pool(monkeypatch):
+    monkeypatch.setenv("DATABASE_POOL_MAX_SIZE", "3")
+    monkeypatch.setenv("DATABASE_POOL_TIMEOUT", "2.5")
+    config = env.database_settings("postgres://cat@db.internal:5432/catalog")
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses both at once
+    assert config["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 3, "timeout": 2.5}
+
+
 def test_default_database_is_a_sqlite_file_in_the_var_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("CATALOG_VAR_DIR", str(tmp_path))
