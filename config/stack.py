@@ -162,6 +162,10 @@ def base_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         GUNICORN_WORKERS="2",
         PYTHONUNBUFFERED="1",
+        # Every stack logs in from 127.0.0.1 and, with REDIS_URL, every stack's REST shares one
+        # login-throttle history for that address: a suite's logins together would pass the
+        # production default (30/minute) and refuse unrelated tests. A caller may set it lower.
+        JWT_LOGIN_RATE="100000/minute",
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest-django's; each process picks its own
     env.update(extra)
