@@ -1,14 +1,12 @@
 """The `catalog` command as a newcomer meets it: real processes, real ports."""
 
-import signal
 import socket
 import subprocess
-import time
 
 import httpx
 import pytest
 
-from tests.processes import CATALOG, REPO, base_env, free_port, run_catalog, wait_until_healthy
+from tests.processes import CATALOG, REPO, ConsoleProcess, base_env, free_port, run_catalog
 
 
 @pytest.fixture
@@ -24,18 +22,15 @@ def embedded_env(tmp_path):
 
 
 def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env):
-    process = subprocess.Popen(
-        [*CATALOG, "run", "--books", "30"], env=embedded_env, cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+    console = ConsoleProcess(["run", "--books", "30"], embedded_env)
     try:
+        console.wait_for("Book catalog is up.", timeout=90)
         for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
-            wait_until_healthy(f"http://127.0.0.1:{embedded_env[variable]}/healthz", timeout=60)
-        time.sleep(1.0)  # the banner is printed once all three answer
+            health = httpx.get(f"http://127.0.0.1:{embedded_env[variable]}/healthz")
+            assert health.status_code == 200
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert "Book catalog is up." in output
+        console.interrupt()
+    output = console.output
     assert "editor / editor-pass" in output
     assert f"{embedded_env['CATALOG_SOAP_PORT']}/soap/catalog/?wsdl" in output
     assert f"http://127.0.0.1:{embedded_env['CATALOG_GATEWAY_PORT']}/compare/" in output

@@ -3,7 +3,6 @@ REST, SOAP and two gateway replicas under honcho, announced once all answer, sto
 
 from __future__ import annotations
 
-import signal
 import subprocess
 
 import httpx
@@ -12,10 +11,10 @@ import pytest
 from tests.processes import (
     CATALOG,
     REPO,
+    ConsoleProcess,
     base_env,
     free_port,
     fresh_database_url,
-    wait_until_healthy,
 )
 
 PORT_VARIABLES = (
@@ -35,20 +34,15 @@ def up_env(tmp_path, redis_url):
 
 
 def test_up_starts_two_gateway_replicas_and_the_services_and_ctrl_c_stops_them(up_env):
-    process = subprocess.Popen(
-        [*CATALOG, "up", "--books", "20"], env=up_env, cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
+    console = ConsoleProcess(["up", "--books", "20"], up_env)
     try:
-        for variable in PORT_VARIABLES:
-            wait_until_healthy(f"http://127.0.0.1:{up_env[variable]}/healthz", timeout=90)
+        console.wait_for("Book catalog is up.", timeout=120)
         for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_GATEWAY2_PORT"):
             books = httpx.get(f"http://127.0.0.1:{up_env[variable]}/api/v2/books/?page_size=3")
             assert books.status_code == 200 and len(books.json()["results"]) == 3
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-    assert "Book catalog is up." in output
+        console.interrupt()
+    output = console.output
     assert (
         f"Gateway 2     http://127.0.0.1:{up_env['CATALOG_GATEWAY2_PORT']}/api/v2/books/" in output
     )
