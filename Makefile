@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run up test soak venv lint clean secrets
+.PHONY: run up test soak bench bench-quick venv lint clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -34,6 +34,16 @@ test: $(STAMP)
 ## runs the same test for 15 s). Figures in var/reliability/summary.json.
 soak: $(STAMP)
 	@RELIABILITY_SOAK_SECONDS=$${RELIABILITY_SOAK_SECONDS:-90} $(BIN)/pytest -s tests/reliability/test_soak.py $(ARGS)
+
+## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
+## names one), starts the three services as real servers, runs every scenario, writes a report.
+## `make bench`: the full profile (about 20 minutes) into benchmarks/results/, the committed report.
+## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
+bench: $(STAMP)
+	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
+
+bench-quick: $(STAMP)
+	@$(BIN)/catalog bench --quick $(ARGS)
 
 ## Production secrets for docker compose (kept if they exist).
 secrets: $(STAMP)

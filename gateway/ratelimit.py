@@ -19,7 +19,8 @@ REDIS_URL the same sliding log runs in this process (MemoryWindow: exact for one
 
 Every decision becomes draft-11 headers (`RateLimit-Policy: "user";q=600;w=60`,
 `RateLimit: "user";r=599;t=60`, t being the seconds until the oldest counted request leaves
-the window); a refusal adds Retry-After. If Redis fails at run time the request is allowed
+the window, never more: Redis's wall clock can step back, and a CI run saw t=61); a refusal
+adds Retry-After. If Redis fails at run time the request is allowed
 (GATEWAY_RATELIMIT_FAIL_OPEN=true, the default; only RateLimit-Policy is sent, since nothing
 is known about the remainder) or refused with 503 (false); either way it is counted in metrics.
 """
@@ -60,7 +61,7 @@ if count < limit then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 local reset = window
-if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+if oldest[2] then reset = math.min(window, tonumber(oldest[2]) + window - now) end
 return {allowed, limit - count, reset}
 """
 

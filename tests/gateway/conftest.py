@@ -16,6 +16,7 @@ import pytest
 
 from config import keys
 from gateway.runtime import Runtime
+from tests.gateway.fakes import unread
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -34,7 +35,7 @@ class FakeUpstream:
     def transport(self) -> httpx.MockTransport:
         def handle(request: httpx.Request) -> httpx.Response:
             self.requests.append(request)
-            return self.handler(request)
+            return unread(self.handler(request))
 
         return httpx.MockTransport(handle)
 

@@ -40,6 +40,24 @@ class HighestDraw:
         return high
 
 
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        yield self.body
+
+
+def unread(response: httpx.Response) -> httpx.Response:
+    """The response as a socket delivers it, body not yet read: httpx reads a Response built
+    from bytes at once, and the gateway, which streams bodies, would then find it consumed."""
+    if not response.is_stream_consumed:
+        return response
+    return httpx.Response(
+        response.status_code, headers=response.headers, stream=_Body(response.content)
+    )
+
+
 Outcome = int | httpx.Response | Exception | Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
@@ -65,10 +83,10 @@ class ScriptedUpstream:
         if isinstance(outcome, Exception):
             raise outcome
         if isinstance(outcome, httpx.Response):
-            return outcome
+            return unread(outcome)
         if isinstance(outcome, int):
-            return httpx.Response(outcome)
-        return await outcome(request)
+            return unread(httpx.Response(outcome))
+        return unread(await outcome(request))
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
