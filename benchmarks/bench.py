@@ -94,7 +94,7 @@ def _client_probe(endpoints: Endpoints, iterations: int):  # type: ignore[no-unt
 def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None) -> list[Path]:
     started, described = datetime.now(UTC), machine.describe()
     with _services(profile, urls) as (endpoints, servers, database):
-        ctx = asyncio.run(discover_context(endpoints, *DEMO_EDITOR))
+        ctx = asyncio.run(discover_context(endpoints, DEMO_EDITOR))
         columns = (TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
         with Progress(*columns) as progress:
@@ -105,7 +105,8 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
 
             scenarios = asyncio.run(
                 run_scenarios(endpoints, ctx, profile, servers, tick,
-                              client_cpu=_client_probe(endpoints, profile.cpu_iterations))
+                              client_cpu=_client_probe(endpoints, profile.cpu_iterations),
+                              credentials=DEMO_EDITOR)
             )  # fmt: skip
     results = {
         "meta": {

@@ -97,12 +97,18 @@ class ServerCpu:
         return total
 
 
-async def discover_context(endpoints: Endpoints, username: str, password: str) -> Context:
-    """A token for the editor and a real book, author, publisher and ETag to work with."""
+async def access_token(endpoints: Endpoints, credentials: tuple[str, str]) -> str:
     rest = Endpoints.targets(endpoints)[0]
-    token = await fetch(rest.host, rest.port, token_request(username, password))
+    token = await fetch(rest.host, rest.port, token_request(*credentials))
     if token.status != 200:
         raise RuntimeError(f"could not get a token from {endpoints.rest}: {token.status}")
+    return orjson.loads(token.body)["access"]
+
+
+async def discover_context(endpoints: Endpoints, credentials: tuple[str, str]) -> Context:
+    """A token for the editor and a real book, author, publisher and ETag to work with."""
+    rest = Endpoints.targets(endpoints)[0]
+    token = await access_token(endpoints, credentials)
     listing = await fetch(rest.host, rest.port, WireRequest("GET", "/api/v2/books/?page_size=50"))
     books = orjson.loads(listing.body)["results"]
     if not books:
@@ -113,7 +119,7 @@ async def discover_context(endpoints: Endpoints, username: str, password: str) -
         book_id=book["id"],
         author_id=book["authors"][0]["id"],
         publisher_id=book["publisher"]["id"],
-        token=orjson.loads(token.body)["access"],
+        token=token,
         etag=detail.headers.get("etag", '"1"'),
     )
 
@@ -265,11 +271,17 @@ async def run_scenarios(
     tick: Callable[[str], None] = lambda _label: None,
     scenarios: tuple[Scenario, ...] = SCENARIOS,
     client_cpu: ClientCpuProbe | None = None,
+    credentials: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Bytes, warm-up, then `profile.rounds` rounds of load per scenario and concurrency."""
+    """Bytes, warm-up, then `profile.rounds` rounds of load per scenario and concurrency.
+
+    With `credentials`, each scenario starts with a new access token: a full run outlasts a
+    token's lifetime (JWT_ACCESS_MINUTES, 15 by default), and the writes come last."""
     all_targets = endpoints.targets()
     results: dict[str, Any] = {}
     for scenario in scenarios:
+        if credentials is not None:
+            ctx.token = await access_token(endpoints, credentials)
         targets = applicable(scenario, all_targets)
         samples = {t.name: await sample_exchanges(scenario, t, ctx) for t in targets}
         figures = {t.name: byte_figures(scenario, t, samples[t.name]) for t in targets}
