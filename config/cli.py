@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 import threading
@@ -159,9 +160,16 @@ def secrets(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def bench(args: argparse.Namespace) -> None:
-    """Run the REST vs SOAP benchmark and write its report folder."""
+    """Run the REST vs SOAP benchmark and write its report folder. SIGTERM unwinds like Ctrl-C,
+    so the servers it started (each in a session of its own) are stopped, not orphaned."""
     from datetime import datetime
+
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     from benchmarks.bench import run_bench
     from benchmarks.runner import FULL, QUICK, Endpoints
