@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -91,6 +91,20 @@ def _client_probe(endpoints: Endpoints, iterations: int):  # type: ignore[no-unt
     return probe
 
 
+def _scenario_lines(progress: Progress) -> Callable[[str], None]:
+    """Without a terminal (CI, nohup, a pipe) rich draws the bar only once, at the end: say
+    when each scenario starts instead, so a log shows the run moving."""
+    current = [""]
+
+    def started(label: str) -> None:
+        scenario = label.split(" ", 1)[0]
+        if not progress.console.is_terminal and scenario != current[0]:
+            current[0] = scenario
+            progress.console.print(f"measuring {scenario}")
+
+    return started
+
+
 def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None) -> list[Path]:
     started, described = datetime.now(UTC), machine.describe()
     with _services(profile, urls) as (endpoints, servers, database):
@@ -99,9 +113,11 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
                    TimeElapsedColumn())  # fmt: skip
         with Progress(*columns) as progress:
             task = progress.add_task("benchmark", total=planned_runs(endpoints, profile))
+            scenario_started = _scenario_lines(progress)
 
             def tick(label: str) -> None:
                 progress.update(task, advance=1, description=label)
+                scenario_started(label)
 
             scenarios = asyncio.run(
                 run_scenarios(endpoints, ctx, profile, servers, tick,
