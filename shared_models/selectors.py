@@ -149,6 +149,14 @@ def book_get(*, book_id: int) -> BookRecord:
     return records[0]
 
 
+def book_version(*, book_id: int) -> int:
+    """The version alone (one indexed lookup): enough to answer a conditional request."""
+    version = Book.objects.filter(pk=book_id).values_list("version", flat=True).first()
+    if version is None:
+        raise NotFound("Book", book_id)
+    return version
+
+
 def book_get_by_isbn(*, isbn: str) -> BookRecord:
     rows = Book.objects.filter(isbn=_isbn_filter_value(isbn)).values_list(*_BOOK_COLUMNS)
     records = _book_records(rows)

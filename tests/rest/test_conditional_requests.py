@@ -2,6 +2,8 @@
 stale If-Match refused with 412 without writing anything."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shared_models.models import Book
 from tests.factories import book_body_v2, make_book
@@ -28,6 +30,19 @@ def test_if_none_match_with_the_current_etag_is_304_without_a_body(anonymous, bo
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == '"1"'
+
+
+def test_a_304_reads_the_version_alone_in_one_query(anonymous, book):
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(_url(book), HTTP_IF_NONE_MATCH='"1"')
+    assert response.status_code == 304
+    assert len(queries) == 1
+    assert '"version"' in queries[0]["sql"] and '"title"' not in queries[0]["sql"]
+
+
+def test_if_none_match_on_a_missing_book_is_404(anonymous, book):
+    response = anonymous.get(f"/api/v2/books/{book.pk + 1000}/", HTTP_IF_NONE_MATCH='"1"')
+    assert_problem(response, 404, "not-found")
 
 
 def test_if_none_match_uses_the_weak_comparison(anonymous, book):

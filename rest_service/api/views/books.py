@@ -92,11 +92,13 @@ class BookViewSet(CatalogViewSet):
         return self.paginator.page_response(request, page, SHAPES[request.version][0])
 
     def retrieve(self, request: Request, pk: str, **kwargs: Any) -> Response:
-        """The ETag is the book's version; If-None-Match with it answers 304."""
-        book = selectors.book_get(book_id=int(pk))
-        if not_modified(request, book.version):
-            return Response(status=304, headers={"ETag": etag(book.version)})
-        return self._book(book)
+        """The ETag is the book's version; If-None-Match with it answers 304 after reading the
+        version alone, so a revalidation costs one query instead of the book's three."""
+        if request.headers.get("If-None-Match"):
+            version = selectors.book_version(book_id=int(pk))
+            if not_modified(request, version):
+                return Response(status=304, headers={"ETag": etag(version)})
+        return self._book(selectors.book_get(book_id=int(pk)))
 
     @idempotent
     def create(self, request: Request, **kwargs: Any) -> Response:
@@ -132,7 +134,7 @@ class BookViewSet(CatalogViewSet):
 
     def _if_match(self, request: Request, book_id: int) -> int | None:
         return expected_version(
-            request, current=lambda: selectors.book_get(book_id=book_id).version, label=book_id
+            request, current=lambda: selectors.book_version(book_id=book_id), label=book_id
         )
 
     def _book(self, book: BookRecord) -> Response:
