@@ -153,6 +153,15 @@ class GenreSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
 
 
+class GenreUpdateSerializer(serializers.Serializer):
+    """A genre's PUT and PATCH: the slug is in the URL; a body may echo it, never change it."""
+
+    slug = serializers.CharField(
+        max_length=50, required=False, help_text="Optional; if sent, the genre's current slug"
+    )
+    name = serializers.CharField(max_length=100)
+
+
 class TokenCredentialsSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField()

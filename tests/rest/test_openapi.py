@@ -133,6 +133,16 @@ def test_reference_responses_match_the_document(document, anonymous):
         assert_documented(document, anonymous.get(url), path)
 
 
+def test_a_genre_update_documents_the_slug_as_optional(document):
+    """The slug is the URL's; a PUT may leave it out (and the server accepts that)."""
+    schemas = document["components"]["schemas"]
+    body = document["paths"]["/api/v2/genres/{slug}/"]["put"]["requestBody"]
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schemas[name]["required"] == ["name"]
+    assert "slug" in schemas[name]["properties"]
+    assert "slug" in schemas["Genre"]["required"]
+
+
 def test_problem_responses_match_the_document(document, anonymous, editor):
     assert_documented(document, anonymous.get("/api/v2/books/424242/"), "/api/v2/books/{id}/")
     invalid = editor.post("/api/v2/books/", {"title": ""}, format="json")

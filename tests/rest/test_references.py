@@ -87,6 +87,13 @@ def test_a_genre_slug_cannot_be_changed(editor):
     assert Genre.objects.get().slug == "fantasy"
 
 
+def test_a_genre_put_may_leave_the_slug_out(editor):
+    make_genre("fantasy")
+    response = editor.put("/api/v2/genres/fantasy/", {"name": "Fantasy"}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"slug": "fantasy", "name": "Fantasy"}
+
+
 def test_a_duplicate_genre_slug_is_refused(editor):
     make_genre("fantasy")
     response = editor.post("/api/v2/genres/", {"slug": "fantasy", "name": "F"}, format="json")

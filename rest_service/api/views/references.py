@@ -19,7 +19,12 @@ from rest_service.api.idempotency import idempotent
 from rest_service.api.inputs import ServiceInput, plain_input
 from rest_service.api.representations import Representation
 from rest_service.api.schema import filter_parameters
-from rest_service.api.schema_shapes import AuthorSerializer, GenreSerializer, PublisherSerializer
+from rest_service.api.schema_shapes import (
+    AuthorSerializer,
+    GenreSerializer,
+    GenreUpdateSerializer,
+    PublisherSerializer,
+)
 from rest_service.api.views.base import ID_PATTERN, CatalogViewSet
 from shared_models import selectors, services
 from shared_models.errors import ValidationError
@@ -51,6 +56,7 @@ class References:
     update_input: Callable[[Any, Any], ServiceInput] = _update_input
     record_key: str = "id"  # the record attribute that is its URL key
     shape: type | None = None  # for the OpenAPI document
+    update_shape: type | None = None  # PUT/PATCH bodies, where they differ from `shape`
     names: tuple[str, str] = ("", "")
 
 
@@ -86,6 +92,7 @@ GENRES = References(
     update_input=_genre_update_input,
     record_key="slug",
     shape=GenreSerializer,
+    update_shape=GenreUpdateSerializer,
     names=("genre", "genres"),
 )
 
@@ -104,7 +111,10 @@ class ReferenceViewSet(CatalogViewSet):
         return self.references.names
 
     def schema_shapes(self) -> tuple[Any, Any]:
-        return self.references.shape, self.references.shape
+        shape = self.references.shape
+        if self.action in ("update", "partial_update") and self.references.update_shape:
+            return self.references.update_shape, shape
+        return shape, shape
 
     def schema_query_parameters(self) -> list[OpenApiParameter]:
         filters = self.references.filterset
