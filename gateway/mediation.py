@@ -40,7 +40,7 @@ from rest_framework.utils.urls import replace_query_param
 from gateway import soap_envelopes
 from gateway.errors import UpstreamUnavailable
 from gateway.problems import PROBLEM_CONTENT_TYPE, TITLES, Answer, problem_type
-from gateway.retry import IDEMPOTENT, UPSTREAM
+from gateway.retry import ATTEMPTS, IDEMPOTENT, UPSTREAM
 from gateway.soap_envelopes import MalformedAnswer, SoapFault
 
 if TYPE_CHECKING:
@@ -206,11 +206,13 @@ async def _call(
         extensions={**(extensions or {}), IDEMPOTENT: operation.idempotent, UPSTREAM: "soap"},
     )
     try:
-        return _answer(request, operation, response, names)
+        answer = _answer(request, operation, response, names)
     except MalformedAnswer as exc:
         raise UpstreamUnavailable(
             f"The soap service answered {operation} with something else than a catalog message."
         ) from exc
+    answer.attempts = response.extensions.get(ATTEMPTS, 1)
+    return answer
 
 
 def _answer(

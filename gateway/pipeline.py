@@ -342,7 +342,7 @@ class Gateway:
         with map_upstream_errors("soap"):
             answer = await self.mediate(request)
         exchange.upstream_seconds = time.perf_counter() - sent_at
-        exchange.attempts = 1
+        exchange.attempts = answer.attempts
         exchange.status = answer.status
         headers = [*answer.headers, *exchange.gateway_headers()]
         exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)

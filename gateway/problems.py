@@ -54,6 +54,7 @@ class Answer:
     status: int
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     body: bytes = b""
+    attempts: int = 1  # upstream attempts behind a mediated answer, for the log and metrics
 
 
 def problem_type(code: str) -> str:

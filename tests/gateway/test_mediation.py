@@ -235,6 +235,22 @@ def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
     assert upstream.calls == 2
 
 
+def test_the_answer_counts_the_attempts_behind_it_for_the_log_and_metrics() -> None:
+    unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
+    upstream = soap(unavailable, unavailable, then=answer(200, book_answer()))
+    time = FakeTime()
+    retrying = RetryTransport(
+        upstream.transport(), RetryPolicy(), clock=time.clock, sleep=time.sleep, rng=random.Random()
+    )
+
+    async def go() -> Answer:
+        async with httpx.AsyncClient(transport=retrying) as client:
+            return await mediation.serve(client, SOAP_URL, rest_request("GET", "/api/v2/books/7/"))
+
+    result = run(go())
+    assert (result.status, result.attempts, upstream.calls) == (200, 3, 3)
+
+
 def test_a_create_with_an_idempotency_key_is_refused_rather_than_unguarded() -> None:
     upstream = soap()
     request = rest_request("POST", "/api/v2/books/", body=BOOK, idempotency_key="k-1")

@@ -14,7 +14,9 @@ class FakeMediation:
 
     async def __call__(self, request: MediationRequest) -> Answer:
         self.calls.append(request)
-        return Answer(200, [(b"content-type", b"application/json")], b'{"mediated": true}')
+        return Answer(
+            200, [(b"content-type", b"application/json")], b'{"mediated": true}', attempts=2
+        )
 
 
 def test_a_v2_books_request_with_x_backend_soap_is_mediated(harness_factory):
@@ -35,7 +37,7 @@ def test_a_v2_books_request_with_x_backend_soap_is_mediated(harness_factory):
     assert (b"x-request-id", b"med-1") in call.upstream_headers
     assert call.extensions[UPSTREAM] == "soap" and call.extensions[IDEMPOTENT] is True
     assert call.extensions[DEADLINE] > 0
-    assert (logged["upstream"], logged["status"]) == ("soap", 200)
+    assert (logged["upstream"], logged["status"], logged["attempts"]) == ("soap", 200, 2)
 
 
 @pytest.mark.parametrize(
