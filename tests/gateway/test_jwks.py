@@ -4,6 +4,7 @@ a refresh fails; concurrent lookups share one fetch."""
 import asyncio
 import base64
 import contextlib
+from typing import Any
 
 import httpx
 import jwt
@@ -27,7 +28,7 @@ def _rotated_key_jwk() -> tuple[rsa.RSAPrivateKey, dict]:
     return key, jwk
 
 
-def _keyset(issuer: FakeIssuer, time: FakeTime) -> tuple[KeySet, httpx.AsyncClient]:
+def _keyset(issuer: FakeIssuer, time: FakeTime, **options: Any) -> tuple[KeySet, httpx.AsyncClient]:
     client = httpx.AsyncClient(transport=issuer.transport())
     keyset = KeySet(
         "http://issuer.test/.well-known/jwks.json",
@@ -35,6 +36,7 @@ def _keyset(issuer: FakeIssuer, time: FakeTime) -> tuple[KeySet, httpx.AsyncClie
         refresh_seconds=300,
         min_interval_seconds=30,
         clock=time.clock,
+        **options,
     )
     return keyset, client
 
@@ -153,15 +155,7 @@ def test_the_background_loop_refreshes_every_interval_and_faster_until_loaded():
             raise asyncio.CancelledError
 
     async def scenario():
-        client = httpx.AsyncClient(transport=issuer.transport())
-        keyset = KeySet(
-            "http://issuer.test/.well-known/jwks.json",
-            client,
-            refresh_seconds=300,
-            min_interval_seconds=30,
-            clock=time.clock,
-            sleep=sleep,
-        )
+        keyset, client = _keyset(issuer, time, sleep=sleep)
         with contextlib.suppress(asyncio.CancelledError):
             await keyset.run()
         await client.aclose()

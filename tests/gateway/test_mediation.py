@@ -68,6 +68,14 @@ def mediate(
     return result.status, headers, orjson.loads(result.body) if result.body else None
 
 
+def retrying_transport(upstream: ScriptedUpstream) -> RetryTransport:
+    """The gateway's retry policy around the fake SOAP service, on a clock that never sleeps."""
+    time = FakeTime()
+    return RetryTransport(
+        upstream.transport(), RetryPolicy(), clock=time.clock, sleep=time.sleep, rng=random.Random()
+    )
+
+
 def sent(upstream: ScriptedUpstream, index: int = 0) -> etree._Element:
     """The operation element of a request the fake SOAP service received."""
     request = upstream.requests[index]
@@ -213,10 +221,7 @@ def test_a_body_fetched_with_get_can_be_sent_back_to_create() -> None:
 
 def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> None:
     upstream = soap(then=answer(503, fault_answer("unavailable", "Down.", "Unavailable")))
-    time = FakeTime()
-    retrying = RetryTransport(
-        upstream.transport(), RetryPolicy(), clock=time.clock, sleep=time.sleep, rng=random.Random()
-    )
+    retrying = retrying_transport(upstream)
     request = rest_request("POST", "/api/v2/books/", body=BOOK)
     status, _, _ = mediate(upstream, request, transport=retrying)
     assert status == 503
@@ -226,10 +231,7 @@ def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> No
 def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
     unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, then=answer(200, book_answer()))
-    time = FakeTime()
-    retrying = RetryTransport(
-        upstream.transport(), RetryPolicy(), clock=time.clock, sleep=time.sleep, rng=random.Random()
-    )
+    retrying = retrying_transport(upstream)
     status, _, _ = mediate(upstream, rest_request("GET", "/api/v2/books/7/"), transport=retrying)
     assert status == 200
     assert upstream.calls == 2
@@ -238,10 +240,7 @@ def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
 def test_the_answer_counts_the_attempts_behind_it_for_the_log_and_metrics() -> None:
     unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, unavailable, then=answer(200, book_answer()))
-    time = FakeTime()
-    retrying = RetryTransport(
-        upstream.transport(), RetryPolicy(), clock=time.clock, sleep=time.sleep, rng=random.Random()
-    )
+    retrying = retrying_transport(upstream)
 
     async def go() -> Answer:
         async with httpx.AsyncClient(transport=retrying) as client:
