@@ -21,15 +21,18 @@ import orjson
 from django.db.models import Q, QuerySet
 
 from shared_models.errors import ValidationError
+from shared_models.validation import FieldError, clean_cursor_text, clean_id, clean_price_bound
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 
 # How a key's value travels inside a cursor and comes back out.
+# A value no column could hold (a NUL, a decimal of 10**999999999) is a tampered cursor: refused
+# here as a ValueError, before the database refuses it with an error of its own.
 _DECODERS: dict[type, Callable[[Any], Any]] = {
     int: int,
-    str: str,
-    Decimal: Decimal,
+    str: clean_cursor_text,
+    Decimal: clean_price_bound,
     date: date.fromisoformat,
 }
 
@@ -74,10 +77,10 @@ def clean_page_size(value: Any, *, default: int = DEFAULT_PAGE_SIZE) -> int:
     if value is None or value == "":
         return default
     try:
-        size = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({"page_size": ["Must be an integer."]}) from None
-    if isinstance(value, bool) or size < 1:
+        size = clean_id(value)  # the id rule: no bool, fraction, infinity or 5,000-digit string
+    except FieldError as exc:
+        raise ValidationError({"page_size": [str(exc)]}) from None
+    if size < 1:
         raise ValidationError({"page_size": ["Must be at least 1."]})
     return min(size, MAX_PAGE_SIZE)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -28,7 +28,16 @@ from shared_models.records import (
     PublisherRecord,
     PublisherRef,
 )
-from shared_models.validation import FieldError, clean_isbn
+from shared_models.validation import (
+    Cleaner,
+    FieldError,
+    clean_fields,
+    clean_id,
+    clean_isbn,
+    clean_price_bound,
+    is_slug,
+    text,
+)
 
 BOOK_ORDERINGS: dict[str, tuple[str, type]] = {
     "id": ("id", int),
@@ -60,8 +69,35 @@ class BookFilter:
     search: str | None = None
 
 
+# What a filter value must be for the database to compare it: PostgreSQL refuses a NUL in text
+# and a numeric beyond its range, SQLite an integer beyond 64 bits. Dates need nothing more.
+_CRITERIA_CLEANERS: dict[str, Cleaner] = {
+    "author_id": clean_id,
+    "publisher_id": clean_id,
+    "genre": text(max_length=100, required=False),
+    "language": text(max_length=10, required=False),
+    "search": text(max_length=200, required=False),
+    "min_price": clean_price_bound,
+    "max_price": clean_price_bound,
+}
+_SEARCH_CLEANER = {"search": _CRITERIA_CLEANERS["search"]}
+
+
+def _checked(criteria: BookFilter) -> BookFilter:
+    given = {
+        name: value for name in _CRITERIA_CLEANERS if (value := getattr(criteria, name)) is not None
+    }
+    return replace(criteria, **clean_fields(given, _CRITERIA_CLEANERS, required=()))
+
+
+def genres_with_slug(slug: str) -> QuerySet:
+    """The genre named `slug`; none, without a query, for a slug no genre can have."""
+    return Genre.objects.filter(slug=slug) if is_slug(slug) else Genre.objects.none()
+
+
 def _filtered_books(criteria: BookFilter) -> QuerySet:
     """Relations are tested with EXISTS, not joins, so a book never appears twice in a page."""
+    criteria = _checked(criteria)
     books = Book.objects.all()
     if criteria.author_id is not None:
         books = books.filter(
@@ -202,8 +238,8 @@ def author_list(
     *, search: str | None = None, cursor: str | None = None, page_size: int | str | None = None
 ) -> Page[AuthorRecord]:
     authors = Author.objects.all()
-    if search:
-        authors = authors.filter(name__icontains=search.strip())
+    if search := clean_fields({"search": search}, _SEARCH_CLEANER, required=())["search"]:
+        authors = authors.filter(name__icontains=search)
     rows, nxt, prev = _by_id_page(authors, ("id", "name", "birth_date"), cursor, page_size)
     return Page([AuthorRecord(*row) for row in rows], nxt, prev)
 
@@ -225,7 +261,7 @@ def publisher_list(
 
 
 def genre_get(*, slug: str) -> GenreRecord:
-    row = Genre.objects.filter(slug=slug).values_list("id", "slug", "name").first()
+    row = genres_with_slug(slug).values_list("id", "slug", "name").first()
     if row is None:
         raise NotFound("Genre", slug)
     return GenreRecord(*row)

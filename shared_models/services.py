@@ -301,7 +301,7 @@ def genre_update(*, slug: str, data: Mapping[str, Any], partial: bool = False) -
     fields = clean_fields(
         data, {"name": _GENRE_CLEANERS["name"]}, required=("name",), partial=partial
     )
-    genres = Genre.objects.filter(slug=slug)
+    genres = selectors.genres_with_slug(slug)
     if not genres.update(**fields) and not genres.exists():
         raise NotFound("Genre", slug)
     return selectors.genre_get(slug=slug)
@@ -309,7 +309,7 @@ def genre_update(*, slug: str, data: Mapping[str, Any], partial: bool = False) -
 
 @transaction.atomic
 def genre_delete(*, slug: str) -> None:
-    genre_id = Genre.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    genre_id = selectors.genres_with_slug(slug).values_list("pk", flat=True).first()
     if genre_id is None:
         raise NotFound("Genre", slug)
     _delete_unreferenced(Genre, "Genre", genre_id, shown_as=slug)

@@ -24,6 +24,7 @@ Cleaner = Callable[[Any], Any]
 
 MAX_PAGES = 100_000
 MAX_PRICE_DIGITS = 10
+MAX_PRICE_BOUND_DIGITS = 12
 PRICE_DECIMAL_PLACES = 2
 _ISBN_SEPARATORS = re.compile(r"[\s-]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -143,23 +144,35 @@ def _is_whole(value: float | Decimal) -> bool:
 
 def clean_price(value: Any) -> Decimal:
     """A decimal amount >= 0 with at most two places; floats are read through their str()."""
+    amount = _two_place_decimal(value, max_digits=MAX_PRICE_DIGITS)
+    if amount < 0:
+        raise FieldError("Must not be negative.")
+    return amount
+
+
+def clean_price_bound(value: Any) -> Decimal:
+    """What a price may be compared with (a list's min_price / max_price, a cursor's key): either
+    sign, two places, twelve digits as REST's filter has always allowed, so that no bound of
+    10**999999999 reaches a database that cannot represent it."""
+    return _two_place_decimal(value, max_digits=MAX_PRICE_BOUND_DIGITS)
+
+
+def _two_place_decimal(value: Any, *, max_digits: int) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise FieldError("Must be a decimal number.")
     try:
         amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):  # ValueError: str() of an int of 4,300+ digits
         raise FieldError("Must be a decimal number.") from None
     if not amount.is_finite():
         raise FieldError("Must be a finite decimal number.")
-    if amount < 0:
-        raise FieldError("Must not be negative.")
-    if amount.adjusted() >= MAX_PRICE_DIGITS - PRICE_DECIMAL_PLACES:
-        raise FieldError(f"Must have at most {MAX_PRICE_DIGITS} digits.")
+    if amount.adjusted() >= max_digits - PRICE_DECIMAL_PLACES:
+        raise FieldError(f"Must have at most {max_digits} digits.")
     if amount != amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES)):
         raise FieldError(f"Must have at most {PRICE_DECIMAL_PLACES} decimal places.")
     amount = amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES))
-    if len(amount.as_tuple().digits) > MAX_PRICE_DIGITS:
-        raise FieldError(f"Must have at most {MAX_PRICE_DIGITS} digits.")
+    if len(amount.as_tuple().digits) > max_digits:
+        raise FieldError(f"Must have at most {max_digits} digits.")
     return amount
 
 
@@ -201,8 +214,21 @@ clean_country = code_from(_country_codes, upper=True, what="an ISO 3166-1 alpha-
 
 
 def clean_slug(value: Any) -> str:
-    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 50:
+    if not is_slug(value):
         raise FieldError("Must be a slug: lowercase letters, digits and single hyphens, max 50.")
+    return value
+
+
+def is_slug(value: Any) -> bool:
+    """Whether any genre could have this slug: lookups by an impossible one need no query (and
+    PostgreSQL refuses a NUL in a text parameter)."""
+    return isinstance(value, str) and len(value) <= 50 and _SLUG.fullmatch(value) is not None
+
+
+def clean_cursor_text(value: Any) -> str:
+    """A text key read back from a cursor: any string a text column can hold."""
+    if not isinstance(value, str) or _NOT_XML_CHARACTER.search(value):
+        raise FieldError("Must be text without control characters.")
     return value
 
 

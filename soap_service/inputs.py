@@ -77,4 +77,7 @@ def book_criteria(book_filter: ComplexModel | None) -> Criteria:
     return Criteria(**{name: getattr(book_filter, name) for name in _CRITERIA_FIELDS})
 
 
-LIST_BOOKS_NAMES = {"isbn": "filter.isbn", "ordering": "filter.ordering"}
+LIST_BOOKS_NAMES = {
+    **{name: f"filter.{name}" for name in _CRITERIA_FIELDS},
+    "ordering": "filter.ordering",
+}

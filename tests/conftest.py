@@ -10,15 +10,23 @@ from datetime import UTC, datetime
 import pytest
 
 from shared_models.clock import FixedClock
+from tests import fuzzing
+
+fuzzing.register_profiles()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    fuzzing.configure(config)
     if os.environ.get("CATALOG_REQUIRE_SERVICES") != "1":
         return
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.exit("CATALOG_REQUIRE_SERVICES=1 needs DATABASE_URL=postgres://...", returncode=2)
     if not os.environ.get("REDIS_URL"):
         pytest.exit("CATALOG_REQUIRE_SERVICES=1 needs REDIS_URL=redis://...", returncode=2)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    fuzzing.skip_fuzz_only(items)
 
 
 @pytest.fixture

@@ -202,3 +202,29 @@ def test_listing_10_or_100_books_costs_the_same_number_of_queries():
             publisher=publisher,
         )
     assert _queries_for_page(10) == _queries_for_page(100) == 3
+
+
+@pytest.mark.parametrize(
+    ("criteria", "field"),
+    [
+        (BookFilter(search="a\x00b"), "search"),
+        (BookFilter(genre="\x00"), "genre"),
+        (BookFilter(language="e\x00"), "language"),
+        (BookFilter(min_price=Decimal("1E+999999999")), "min_price"),
+        (BookFilter(max_price=Decimal("-1E-999999999")), "max_price"),
+        (BookFilter(author_id=2**64), "author_id"),
+        (BookFilter(publisher_id=2**64), "publisher_id"),
+    ],
+)
+def test_a_filter_value_the_database_cannot_compare_is_a_validation_error(criteria, field):
+    """Found by fuzzing: a NUL reached PostgreSQL (DataError), a price bound of 1E+999999999
+    overflowed its numeric, an id beyond 64 bits overflowed SQLite's integer."""
+    with pytest.raises(ValidationError) as caught:
+        selectors.book_list(criteria=criteria)
+    assert list(caught.value.errors) == [field]
+
+
+def test_an_author_search_with_a_nul_is_a_validation_error():
+    with pytest.raises(ValidationError) as caught:
+        selectors.author_list(search="le\x00guin")
+    assert list(caught.value.errors) == ["search"]

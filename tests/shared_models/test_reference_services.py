@@ -87,3 +87,15 @@ def test_a_genre_in_use_cannot_be_deleted():
     make_book(genres=[genre])
     with pytest.raises(InUse):
         services.genre_delete(slug=genre.slug)
+
+
+@pytest.mark.parametrize("slug", ["\x00", "fan\x00tasy", "Fantasy", "x" * 51])
+def test_a_genre_named_by_a_slug_no_genre_can_have_is_not_found(slug):
+    """Found by fuzzing: a NUL in the slug reached PostgreSQL (DataError, a 500)."""
+    make_genre("fantasy")
+    with pytest.raises(NotFound):
+        selectors.genre_get(slug=slug)
+    with pytest.raises(NotFound):
+        services.genre_update(slug=slug, data={"name": "Fantasy"})
+    with pytest.raises(NotFound):
+        services.genre_delete(slug=slug)

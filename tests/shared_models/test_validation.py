@@ -17,6 +17,7 @@ from shared_models.validation import (
     clean_pages,
     clean_positive_int,
     clean_price,
+    clean_price_bound,
     id_list,
     past_or_today,
     text,
@@ -170,3 +171,21 @@ def test_id_of_no_integer_or_huge_magnitude_is_a_field_error(value):
 
 def test_id_with_leading_zeros_is_read_as_its_number():
     assert clean_id("00000000000000000000000042") == 42
+
+
+def test_a_price_of_a_5000_digit_integer_is_refused_not_a_value_error():
+    """Found by fuzzing: str() of an int past 4,300 digits raises ValueError."""
+    with pytest.raises(FieldError, match="decimal number"):
+        clean_price(10**5000)
+
+
+@pytest.mark.parametrize("bound", ["1e999999999", Decimal("-1E+400"), "12345678901.00"])
+def test_a_price_bound_beyond_twelve_digits_is_refused(bound):
+    """Found by fuzzing: a SOAP min_price of 1E+999999999 overflowed PostgreSQL's numeric."""
+    with pytest.raises(FieldError, match="12 digits"):
+        clean_price_bound(bound)
+
+
+def test_a_price_bound_may_be_negative_or_large():
+    assert clean_price_bound("-5") == Decimal("-5.00")
+    assert clean_price_bound("9999999999.99") == Decimal("9999999999.99")
