@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.statistics import collector
 
 CI_EXAMPLES = 60
-FUZZ_EXAMPLES = 200  # per run; a test is run again from new seeds until its time is up
+FUZZ_EXAMPLES = 100  # per run; a test is run again from new seeds until its time is up
 DEFAULT_FUZZ_SECONDS = 600
 
 
