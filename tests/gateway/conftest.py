@@ -86,7 +86,10 @@ async def asgi_request(
     raw_path: bytes | None = None,
     query: bytes = b"",
     client: tuple[str, int] = ("10.1.2.3", 50000),
+    stay_connected: bool = False,
 ) -> Reply:
+    """One request as raw ASGI; `stay_connected` keeps the client connected after its body (as
+    a real one is while it waits), which Django's own ASGI handler needs to answer at all."""
     raw_headers = [(k.lower().encode(), v.encode("latin-1")) for k, v in headers]
     if not any(k == b"host" for k, _ in raw_headers):
         raw_headers.insert(0, (b"host", b"gateway.test:8000"))
@@ -107,7 +110,11 @@ async def asgi_request(
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
-        return messages.pop(0) if messages else {"type": "http.disconnect"}
+        if messages:
+            return messages.pop(0)
+        if stay_connected:
+            await asyncio.Event().wait()
+        return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
