@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
 
-.PHONY: run up test soak bench bench-quick venv lint clean secrets
+.PHONY: run up test soak fuzz bench bench-quick venv lint clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -34,6 +34,15 @@ test: $(STAMP)
 ## runs the same test for 15 s). Figures in var/reliability/summary.json.
 soak: $(STAMP)
 	@RELIABILITY_SOAK_SECONDS=$${RELIABILITY_SOAK_SECONDS:-90} $(BIN)/pytest -s tests/reliability/test_soak.py $(ARGS)
+
+## Fuzz for FUZZ_SECONDS (default 600): every test marked `fuzz` (the shared rules' properties,
+## mutated SOAP envelopes, schemathesis on REST, random requests through the gateway) runs from
+## fresh seeds until its share of the budget is used; ends with what was tried and what failed.
+## `make test` runs the same tests as a bounded, seeded slice. FUZZ_TESTS=tests/soap narrows it.
+FUZZ_TESTS ?= tests
+fuzz: $(STAMP)
+	@HYPOTHESIS_PROFILE=fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-600} $(BIN)/pytest -m "fuzz or fuzz_only" \
+		-q -p no:cacheprovider --timeout=0 $(FUZZ_TESTS) $(ARGS)
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.

@@ -147,21 +147,27 @@ class Tally:
 
 
 class FuzzPlugin:
+    """Shares the budget among the budgeted tests still to run, so one test's overrun (a run is
+    never cut short) is taken from the others and the session ends close to FUZZ_SECONDS."""
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.share = seconds
+        self.deadline = time.monotonic() + seconds
+        self.left = 0
         self.tally = Tally()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        budgeted = [item for item in items if _budgeted(item)]
-        self.share = self.seconds / max(1, len(budgeted))
+        self.left = sum(1 for item in items if _budgeted(item))
+        self.deadline = time.monotonic() + self.seconds
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, trylast=True)  # inside Hypothesis' own, so every run is tallied
     def pytest_runtest_call(self, item: pytest.Item):
         if not _budgeted(item):
             return (yield)
-        until = time.monotonic() + self.share
+        share = max(0.0, self.deadline - time.monotonic()) / max(1, self.left)
+        self.left -= 1
+        until = time.monotonic() + share
         with collector.with_value(lambda stats: self.tally.note(item.nodeid, stats)):
             while time.monotonic() < until:
                 item.runtest()
@@ -177,7 +183,7 @@ class FuzzPlugin:
         write = terminalreporter.write_line
         tally = self.tally
         write("")
-        write(f"fuzz: {self.seconds:.0f} s budget, {self.share:.1f} s per test")
+        write(f"fuzz: {self.seconds:.0f} s budget, profile {profile_name()!r}")
         for nodeid in sorted(tally.examples):
             write(
                 f"  {tally.examples[nodeid]:>8} examples in {tally.runs[nodeid]:>4} runs  {nodeid}"
