@@ -14,14 +14,12 @@ failure prints the reproduction (Hypothesis' @reproduce_failure and schemathesis
 from __future__ import annotations
 
 import copy
-from functools import cache
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -31,10 +29,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from rest_service.api.schema import CatalogSchemaGenerator
 from tests import tokens
 from tests.factories import book_body_v2, book_data, make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
+from tests.rest.openapi import cases, document, operation_labels
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -45,36 +43,6 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-
-
-@cache
-def document() -> dict:
-    return CatalogSchemaGenerator().get_schema(request=None, public=True)
-
-
-@cache
-def api() -> schemathesis.schemas.BaseSchema:
-    schema = schemathesis.openapi.from_dict(document())
-    schema.app = WSGIHandler()
-    return schema
-
-
-@cache
-def cases(label: str) -> st.SearchStrategy:
-    operation = api().find_operation_by_label(label)
-    return st.one_of(
-        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
-        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
-    )
-
-
-def operation_labels() -> list[str]:
-    return sorted(
-        f"{method.upper()} {path}"
-        for path, methods in document()["paths"].items()
-        for method in methods
-        if method in {"get", "post", "put", "patch", "delete"}
-    )
 
 
 @pytest.fixture
