@@ -32,7 +32,7 @@ from benchmarks.runner import (
     planned_runs,
     run_scenarios,
 )
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
 
 BENCH_ENVIRONMENT = {
     # The benchmark measures the gateway's work, not its refusals: limits far above the load.

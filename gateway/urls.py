@@ -2,9 +2,9 @@
 
 from django.urls import include, path
 
-from config.health import healthz
 from gateway.health import readyz
 from gateway.metrics import metrics_view
+from service_http.health import healthz
 
 urlpatterns = [
     path("healthz", healthz("gateway")),

@@ -154,7 +154,7 @@ def prepare(args: argparse.Namespace) -> None:
 
 def secrets(args: argparse.Namespace) -> None:
     """Write production secrets (Django secret key, RS256 key pair) as files for a deployment."""
-    from config.keys import write_secret_files
+    from credentials.keys import write_secret_files
 
     for path in write_secret_files(Path(args.directory)):
         print(f"wrote {path}")
