@@ -21,9 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import Context, Target, request_for
 from benchmarks.stats import paired_ratio
 from catalog_cli.stack import live_stack
+from catalog_client.operations import Context, Target, request_for
 
 PAGE_SIZE = 100
 SCENARIO = f"list_{PAGE_SIZE}"

@@ -194,8 +194,9 @@ def compare(args: argparse.Namespace) -> None:
     """Print one operation's REST and SOAP exchanges side by side, with their sizes."""
     from rich.console import Console
 
-    from benchmarks.operations import Context, protocol_target
-    from benchmarks.payloads import capture, render
+    from catalog_cli.side_by_side import render
+    from catalog_client.exchanges import capture
+    from catalog_client.operations import Context, protocol_target
 
     host = _host()
     gateway = f"{host}:{SERVICES['gateway'].port}"
