@@ -9,6 +9,8 @@ imports and `importlib.import_module("x")` with a literal name."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import pytest
 
@@ -89,3 +91,13 @@ def test_the_gateway_compare_page_reaches_the_catalog_through_catalog_client():
     imports = {name for _, name in imported_modules(
         (REPO / "gateway/compare/runs.py").read_text(), "gateway.compare.runs")}  # fmt: skip
     assert "catalog_client.operations" in imports
+
+
+def test_the_catalog_command_loads_the_benchmark_harness_only_when_bench_runs():
+    probe = (
+        "import sys, catalog_cli.main; print(sorted({m.partition('.')[0] for m in sys.modules}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    assert "catalog_cli" in ast.literal_eval(loaded)
+    assert not set(ast.literal_eval(loaded)) & {"benchmarks", "tests", "matplotlib"}
