@@ -40,8 +40,8 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+from django.conf import settings
 
-from config.env import env_float, env_int
 from gateway.errors import CircuitOpen
 
 FAILURE_STATUSES = frozenset({502, 503, 504})
@@ -69,14 +69,15 @@ class BreakerPolicy:
     window_seconds: float = 30.0
 
     @classmethod
-    def from_env(cls) -> BreakerPolicy:
+    def from_settings(cls) -> BreakerPolicy:
+        """The policy the gateway's settings describe now (read per call, never at import)."""
         return cls(
-            failure_threshold=max(1, env_int("GATEWAY_BREAKER_FAILURE_THRESHOLD", 5)),
-            failure_rate=min(1.0, max(0.0, env_float("GATEWAY_BREAKER_FAILURE_RATE", 0.8))),
-            window=max(1, env_int("GATEWAY_BREAKER_WINDOW", 20)),
-            window_seconds=max(0.001, env_float("GATEWAY_BREAKER_WINDOW_SECONDS", 30.0)),
-            cooldown=max(0.0, env_float("GATEWAY_BREAKER_COOLDOWN_SECONDS", 10.0)),
-            half_open_probes=max(1, env_int("GATEWAY_BREAKER_HALF_OPEN_PROBES", 1)),
+            failure_threshold=max(1, settings.GATEWAY_BREAKER_FAILURE_THRESHOLD),
+            failure_rate=min(1.0, max(0.0, settings.GATEWAY_BREAKER_FAILURE_RATE)),
+            window=max(1, settings.GATEWAY_BREAKER_WINDOW),
+            window_seconds=max(0.001, settings.GATEWAY_BREAKER_WINDOW_SECONDS),
+            cooldown=max(0.0, settings.GATEWAY_BREAKER_COOLDOWN_SECONDS),
+            half_open_probes=max(1, settings.GATEWAY_BREAKER_HALF_OPEN_PROBES),
         )
 
 

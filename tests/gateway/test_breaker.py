@@ -205,14 +205,14 @@ def test_listeners_hear_every_state_change() -> None:
     ]
 
 
-def test_the_policy_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_THRESHOLD", "7")
-    monkeypatch.setenv("GATEWAY_BREAKER_COOLDOWN_SECONDS", "2.5")
-    monkeypatch.setenv("GATEWAY_BREAKER_HALF_OPEN_PROBES", "3")
-    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_RATE", "0.6")
-    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW", "50")
-    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW_SECONDS", "5")
-    assert BreakerPolicy.from_env() == BreakerPolicy(
+def test_the_policy_is_read_from_the_settings_when_asked(settings) -> None:
+    settings.GATEWAY_BREAKER_FAILURE_THRESHOLD = 7
+    settings.GATEWAY_BREAKER_COOLDOWN_SECONDS = 2.5
+    settings.GATEWAY_BREAKER_HALF_OPEN_PROBES = 3
+    settings.GATEWAY_BREAKER_FAILURE_RATE = 0.6
+    settings.GATEWAY_BREAKER_WINDOW = 50
+    settings.GATEWAY_BREAKER_WINDOW_SECONDS = 5
+    assert BreakerPolicy.from_settings() == BreakerPolicy(
         failure_threshold=7,
         cooldown=2.5,
         half_open_probes=3,
