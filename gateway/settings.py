@@ -37,10 +37,12 @@ GATEWAY_RETRY_BUDGET_RATIO = env_float("GATEWAY_RETRY_BUDGET_RATIO", 0.2)
 GATEWAY_RETRY_BUDGET_MIN_RETRIES = env_int("GATEWAY_RETRY_BUDGET_MIN_RETRIES", 10)
 GATEWAY_RETRY_BUDGET_WINDOW_SECONDS = env_float("GATEWAY_RETRY_BUDGET_WINDOW_SECONDS", 10.0)
 
-# One circuit breaker per upstream (breaker.py): when it opens, how long it stays open, how many
-# probes it lets through half-open.
+# One circuit breaker per upstream (breaker.py): when it opens (failure rate, slow-call rate,
+# slow failures in a row), how long it stays open, how many probes it lets through half-open.
 GATEWAY_BREAKER_FAILURE_THRESHOLD = env_int("GATEWAY_BREAKER_FAILURE_THRESHOLD", 5)
 GATEWAY_BREAKER_FAILURE_RATE = env_float("GATEWAY_BREAKER_FAILURE_RATE", 0.8)
+GATEWAY_BREAKER_SLOW_CALL_SECONDS = env_float("GATEWAY_BREAKER_SLOW_CALL_SECONDS", 5.0)
+GATEWAY_BREAKER_SLOW_CALL_RATE = env_float("GATEWAY_BREAKER_SLOW_CALL_RATE", 0.8)
 GATEWAY_BREAKER_WINDOW = env_int("GATEWAY_BREAKER_WINDOW", 20)
 GATEWAY_BREAKER_WINDOW_SECONDS = env_float("GATEWAY_BREAKER_WINDOW_SECONDS", 30.0)
 GATEWAY_BREAKER_COOLDOWN_SECONDS = env_float("GATEWAY_BREAKER_COOLDOWN_SECONDS", 10.0)

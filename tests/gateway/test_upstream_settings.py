@@ -28,13 +28,14 @@ def built_policies() -> tuple[RetryTransport, BreakerTransport]:
     GATEWAY_REQUEST_DEADLINE_SECONDS=1.5,
     GATEWAY_RETRY_MAX_ATTEMPTS=4,
     GATEWAY_BREAKER_FAILURE_THRESHOLD=2,
+    GATEWAY_BREAKER_SLOW_CALL_SECONDS=0.5,
     GATEWAY_BREAKER_COOLDOWN_SECONDS=3.0,
 )
 def test_retry_and_breaker_policies_follow_override_settings() -> None:
     retry, breaker = built_policies()
     assert (retry.policy.deadline, retry.policy.max_attempts) == (1.5, 4)
     policy = breaker.circuit.policy
-    assert (policy.failure_threshold, policy.cooldown) == (2, 3.0)
+    assert (policy.failure_threshold, policy.slow_call_seconds, policy.cooldown) == (2, 0.5, 3.0)
 
 
 def test_the_request_deadline_is_one_setting_for_the_client_and_the_retries(settings) -> None:
