@@ -5,7 +5,7 @@ objects copy what they need when they are built (never at import), so tests buil
 """
 
 from config.base_settings import *
-from config.env import compare_page_enabled, env_bool, env_float, env_int, env_str
+from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
 
 INSTALLED_APPS: list[str] = ["gateway.compare"]
 DATABASES: dict = {}
@@ -14,6 +14,7 @@ ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gateway" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
