@@ -49,3 +49,11 @@ def test_the_build_context_leaves_out_run_time_state_and_secrets():
         for line in LINES
         if "secret" in line.lower() and line.startswith(("COPY", "ENV", "ARG"))
     ]
+
+
+def test_the_build_installs_only_the_hashed_runtime_lock_and_the_project_without_its_deps():
+    installs = [line for line in BUILD if re.search(r"\bpip install\b", line)]
+    assert installs == [
+        "RUN /opt/venv/bin/pip install --require-hashes -r requirements/runtime.txt",
+        "RUN /opt/venv/bin/pip install --no-deps .",
+    ]
