@@ -75,7 +75,7 @@ secrets: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 
-## Regenerate the hashed lock files from pyproject.toml, one for Python 3.11 to 3.13 each:
+## Regenerate the hashed lock files from pyproject.toml, each valid on Python 3.11 to 3.13:
 ## requirements/runtime.txt (what the image installs) and requirements/dev.txt (everything, what
 ## `make` installs). Current pins are kept; `make lock ARGS=--upgrade` moves them to the newest.
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
