@@ -24,7 +24,7 @@ ifneq ($(PYTHON_ID),$(shell cat $(STAMP) 2>/dev/null))
 $(STAMP): FORCE
 endif
 
-.PHONY: run up test soak bench bench-quick venv lint lock clean secrets FORCE
+.PHONY: run up test soak bench bench-quick venv lint lock docs docs-serve clean secrets FORCE
 
 $(STAMP): pyproject.toml $(LOCKS)
 	@test -n "$(PYTHON_ID)" || { echo "error: $(if $(PYTHON),$(PYTHON) does not run,found no Python $(PYTHON_VERSION) that runs); install Python 3.13, 3.12 or 3.11, or pass PYTHON=..."; exit 1; }
@@ -60,7 +60,8 @@ soak: $(STAMP)
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.
-## `make bench`: the full profile (about 20 minutes) into benchmarks/results/, the committed report.
+## `make bench`: the full profile into benchmarks/results/, the committed report (its duration
+## is in docs/benchmarks.md).
 ## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
 bench: $(STAMP)
 	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
@@ -84,5 +85,13 @@ lock: $(STAMP)
 	@$(UV_COMPILE) -o requirements/runtime.txt
 	@$(UV_COMPILE) --extra dev -o requirements/dev.txt
 
+## The documentation site (mkdocs-material, docs/ + mkdocs.yml) into site/; any warning fails it.
+docs: $(STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The same site served at http://127.0.0.1:8008/, rebuilt on every change.
+docs-serve: $(STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8008
+
 clean:
-	rm -rf $(VENV) var/ .pytest_cache
+	rm -rf $(VENV) var/ .pytest_cache site/

@@ -26,7 +26,7 @@ failures become gateway errors in one place, `gateway.errors.map_upstream_errors
 that refuses a call raises `gateway.errors.CircuitOpen(retry_after)`.
 
 Why aiohttp under httpx: measured on this 2-core box, httpx's own transport cost ~2,000 us of
-gateway CPU per proxied request and httpx over httpx-aiohttp ~650 us (see README, Gateway).
+gateway CPU per proxied request and httpx over httpx-aiohttp ~650 us (see docs/design.md).
 The base transport corrects one of httpx-aiohttp's error mappings (it reports a refused
 connection and a server disconnect as ConnectTimeout, which would read as 504 and as retryable).
 """
