@@ -73,7 +73,8 @@ def _load_bundled_six() -> ModuleType:
     return module
 
 
-def _give_spec_protocol(importer_class: type) -> None:
+def _give_spec_protocol(importer_class: Any) -> None:
+    """Set on the class, so the instance six registered in ``sys.meta_path`` has them too."""
     importer_class.find_spec = _find_spec
     importer_class.create_module = _create_module
     importer_class.exec_module = _exec_module

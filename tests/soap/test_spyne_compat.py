@@ -16,11 +16,8 @@ APPLIED_FIRST = (ROOT / "soap_service", ROOT / "tests" / "soap")
 
 
 def project_sources() -> list[Path]:
-    return [
-        path
-        for path in ROOT.rglob("*.py")
-        if not any(part.startswith(".") or part == "var" for part in path.relative_to(ROOT).parts)
-    ]
+    """Every module of the repository's packages (build output and venvs hold none)."""
+    return [path for init in ROOT.glob("*/__init__.py") for path in init.parent.rglob("*.py")]
 
 
 def imported_modules(path: Path) -> set[str]:
