@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import REGISTRY
 
 from gateway.ratelimit import Policy, RateLimiter, RedisWindow
+from gateway.soap import SOAP11_ENVELOPE as SOAP11_ENV
+from gateway.soap import SOAP12_ENVELOPE as SOAP12_ENV
 from tests import tokens
 from tests.gateway.fakes import run
 from tests.processes import free_port
@@ -54,21 +56,35 @@ def test_a_refusal_is_a_quota_exceeded_problem_with_retry_after(harness_factory,
     assert 0 < int(refused.header("retry-after")) <= 60
 
 
-def test_a_soap_client_is_refused_with_a_rate_limited_fault(harness_factory, tight_limits):
+@pytest.mark.parametrize(
+    ("path", "envelope", "content_type", "status", "code"),
+    [
+        ("/soap/catalog/", SOAP11_ENV, "text/xml", 500, b"<faultcode>soap:Client.RateLimited"),
+        (
+            "/soap12/catalog/",
+            SOAP12_ENV,
+            "application/soap+xml",
+            400,
+            b"<soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value>tns:RateLimited",
+        ),
+    ],
+)
+def test_a_soap_client_is_refused_with_a_rate_limited_fault_it_can_read(
+    harness_factory, tight_limits, path, envelope, content_type, status, code
+):
+    """500 (SOAP 1.1) and 400 (SOAP 1.2 Sender): JAX-WS reads a fault body on no other status."""
     body = (
-        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        b'<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
-    )
+        f'<s:Envelope xmlns:s="{envelope}"><s:Body>'
+        '<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    ).encode()
 
     async def scenario(gw):
-        headers = [("Content-Type", "text/xml")]
-        return [
-            await gw.request("POST", "/soap/catalog/", headers=headers, body=body) for _ in range(4)
-        ]
+        headers = [("Content-Type", content_type)]
+        return [await gw.request("POST", path, headers=headers, body=body) for _ in range(4)]
 
     refused = harness_factory(scenario)[-1]
-    assert refused.status == 429
-    assert b"<faultcode>soap:Client.RateLimited</faultcode>" in refused.body
+    assert refused.status == status
+    assert code in refused.body and b"<tns:code>quota_exceeded</tns:code>" in refused.body
     assert refused.header("retry-after") and refused.header("ratelimit")
 
 
@@ -227,5 +243,6 @@ def test_soap_with_ws_security_spends_the_user_budget_of_its_address(harness_fac
         return [await gw.request("POST", "/soap/catalog/", **call) for _ in range(6)]
 
     replies = harness_factory(scenario)
-    assert [reply.status for reply in replies] == [200] * 5 + [429]
+    assert [reply.status for reply in replies] == [200] * 5 + [500]
+    assert b"Client.RateLimited" in replies[-1].body
     assert replies[0].header("ratelimit-policy") == '"user";q=5;w=60'
