@@ -55,8 +55,11 @@ MAX_ID = 2**63 - 1
 # (400 for the other Sender faults, 500 for the other Receiver faults).
 REST_STATUS_OF_FAULT = {
     "not_found": 404,
+    "not_authenticated": 401,
     "authentication_failed": 401,
+    "invalid_token": 401,
     "permission_denied": 403,
+    "insufficient_scope": 403,
     "conflict": 409,
     "in_use": 409,
     "stale_version": 412,
