@@ -25,6 +25,7 @@ def tight_limits(gateway_settings):
     gateway_settings.GATEWAY_RATELIMIT_ANONYMOUS = "3/minute"
     gateway_settings.GATEWAY_RATELIMIT_USER = "5/minute"
     gateway_settings.GATEWAY_RATELIMIT_WRITES = "2/minute"
+    gateway_settings.GATEWAY_RATELIMIT_METADATA = "8/minute"
     return gateway_settings
 
 
@@ -86,6 +87,45 @@ def test_a_soap_client_is_refused_with_a_rate_limited_fault_it_can_read(
     assert refused.status == status
     assert code in refused.body and b"<tns:code>quota_exceeded</tns:code>" in refused.body
     assert refused.header("retry-after") and refused.header("ratelimit")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/soap/catalog/", b"wsdl"),
+        ("/soap12/catalog/", b"WSDL"),
+        ("/api/schema/", b""),
+        ("/.well-known/jwks.json", b""),
+    ],
+)
+def test_metadata_has_its_own_budget_and_leaves_the_anonymous_one_alone(
+    harness_factory, tight_limits, path, query
+):
+    """A JAX-WS application downloads the WSDL for every client object it creates."""
+
+    async def scenario(gw):
+        documents = [await gw.request("GET", path, query=query) for _ in range(9)]
+        read = await gw.request("GET", "/api/v2/books/")
+        return documents, read
+
+    documents, read = harness_factory(scenario)
+    assert [reply.status for reply in documents[:8]] == [200] * 8
+    assert documents[8].status != 200 and documents[8].header("retry-after")
+    assert documents[0].header("ratelimit-policy") == '"metadata";q=8;w=60'
+    assert (read.status, read.header("ratelimit")) == (200, '"anonymous";r=2;t=60')
+
+
+def test_a_soap_post_is_not_metadata_even_with_wsdl_in_its_query(harness_factory, tight_limits):
+    body = (
+        f'<s:Envelope xmlns:s="{SOAP11_ENV}"><s:Body>'
+        '<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    ).encode()
+
+    async def scenario(gw):
+        headers = [("Content-Type", "text/xml")]
+        return await gw.request("POST", "/soap/catalog/", headers=headers, body=body, query=b"wsdl")
+
+    assert harness_factory(scenario).header("ratelimit-policy") == '"anonymous";q=3;w=60'
 
 
 def test_a_token_holder_spends_the_user_budget_wherever_it_comes_from(
@@ -157,6 +197,7 @@ def _limiter(url: str, namespace: str, *, fail_open: bool = True) -> RateLimiter
         anonymous=policy,
         user=policy,
         writes=policy,
+        metadata=policy,
         namespace=namespace,
         fail_open=fail_open,
     )
