@@ -3,9 +3,10 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+DOCS_STAMP := $(VENV)/.docs-installed-stamp
 ARGS   ?=
 
-.PHONY: run up test soak bench bench-quick venv lint clean secrets
+.PHONY: run up test soak bench bench-quick venv lint docs docs-serve clean secrets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
@@ -37,7 +38,8 @@ soak: $(STAMP)
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.
-## `make bench`: the full profile (about 20 minutes) into benchmarks/results/, the committed report.
+## `make bench`: the full profile into benchmarks/results/, the committed report (its duration
+## is in docs/benchmarks.md).
 ## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
 bench: $(STAMP)
 	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
@@ -52,5 +54,17 @@ secrets: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 
+## The documentation site (mkdocs-material, docs/ + mkdocs.yml) into site/; any warning fails it.
+$(DOCS_STAMP): pyproject.toml $(STAMP)
+	@$(BIN)/python -m pip install --quiet -e '.[dev,docs]'
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The same site served at http://127.0.0.1:8008/, rebuilt on every change.
+docs-serve: $(DOCS_STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8008
+
 clean:
-	rm -rf $(VENV) var/ .pytest_cache
+	rm -rf $(VENV) var/ .pytest_cache site/

@@ -13,7 +13,7 @@ started as `make run` starts them (gunicorn gthread for REST, uvicorn for the ga
 seeded catalog of their own, unless --rest-url and --gateway-url name running ones. Rate limits
 are raised far above the load for the run (every request is still counted in Redis or memory).
 
-Targets (DESIGN.md): added p50 <= 1 ms, throughput through the gateway >= 70 % of direct.
+Targets (docs/benchmarks.md): added p50 <= 1 ms, throughput through the gateway >= 70 % of direct.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ measures closed-loop throughput of `GET /api/v2/books/?page_size=100` and of
 `ListBooks(page_size=100)` (SOAP 1.1, no credentials) in alternating rounds of the same run
 (REST first in even rounds, SOAP first in odd ones), with the benchmark's raw-socket client.
 The ratio is taken round by round, then its median, so drift of a busy machine cancels out.
-DESIGN.md's target: SOAP at >= 50 % of REST's throughput.
+The target (docs/benchmarks.md): SOAP at >= 50 % of REST's throughput.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ and return the typed value the database stores, or raise `FieldError` with a use
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -26,6 +27,8 @@ MAX_PRICE_DIGITS = 10
 PRICE_DECIMAL_PLACES = 2
 _ISBN_SEPARATORS = re.compile(r"[\s-]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_INTEGER = re.compile(r"-?[0-9]+")
+_ID_BOUND = 2**63
 # Characters XML 1.0 cannot carry (C0 controls other than tab/newline/return, lone surrogates,
 # U+FFFE/U+FFFF): refused in every text field so each protocol can represent what the other stored.
 _NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -103,20 +106,39 @@ def clean_pages(value: Any) -> int:
 
 
 def clean_id(value: Any) -> int:
-    """An integer given as a number or a string of digits; booleans and fractions are refused."""
+    """An integer given as a number or a string of digits; booleans and fractions are refused.
+
+    Magnitude is checked before `int()` runs, so a 10,000-digit string or `1e400000` costs
+    nothing, and infinities and NaN are refused instead of raising from `int()`.
+    """
     if isinstance(value, bool):
         raise FieldError("Must be an integer.")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value.strip())
-    elif isinstance(value, (float, Decimal)) and value == int(value):
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        number = _bounded_int(value.strip())
+    elif isinstance(value, (float, Decimal)) and _is_whole(value):
         number = int(value)
     else:
         raise FieldError("Must be an integer.")
-    if not -(2**63) <= number < 2**63:
+    if not -_ID_BOUND <= number < _ID_BOUND:
         raise FieldError("Is out of range.")
     return number
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-").lstrip("0")) > len(str(_ID_BOUND)):
+        raise FieldError("Is out of range.")
+    return int(digits)
+
+
+def _is_whole(value: float | Decimal) -> bool:
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite:
+        return False
+    if abs(value) >= _ID_BOUND:
+        raise FieldError("Is out of range.")
+    return value == int(value)
 
 
 def clean_price(value: Any) -> Decimal:
@@ -131,6 +153,8 @@ def clean_price(value: Any) -> Decimal:
         raise FieldError("Must be a finite decimal number.")
     if amount < 0:
         raise FieldError("Must not be negative.")
+    if amount.adjusted() >= MAX_PRICE_DIGITS - PRICE_DECIMAL_PLACES:
+        raise FieldError(f"Must have at most {MAX_PRICE_DIGITS} digits.")
     if amount != amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES)):
         raise FieldError(f"Must have at most {PRICE_DECIMAL_PLACES} decimal places.")
     amount = amount.quantize(Decimal(1).scaleb(-PRICE_DECIMAL_PLACES))

@@ -151,3 +151,22 @@ def test_clean_fields_partial_leaves_missing_fields_out():
 def test_clean_fields_fills_defaults_for_missing_optional_fields():
     cleaners = {"a": clean_positive_int, "b": clean_positive_int}
     assert clean_fields({"a": 2}, cleaners, required=("a",), defaults={"b": 1}) == {"a": 2, "b": 1}
+
+
+@pytest.mark.parametrize("amount", ["1e400", "1E+30", "1e999999999", 1e300, Decimal("1E+28")])
+def test_price_of_huge_magnitude_is_refused_for_its_digits(amount):
+    with pytest.raises(FieldError, match="10 digits"):
+        clean_price(amount)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("inf"), float("nan"), Decimal("NaN"), Decimal("-Infinity"), "²", "1" * 5000, 1e300],
+)
+def test_id_of_no_integer_or_huge_magnitude_is_a_field_error(value):
+    with pytest.raises(FieldError):
+        clean_id(value)
+
+
+def test_id_with_leading_zeros_is_read_as_its_number():
+    assert clean_id("00000000000000000000000042") == 42
