@@ -31,12 +31,6 @@ EDITOR = ("editor", "editor-pass")
 _OBSERVATION = re.compile(r"^([a-z0-9_.]+)=(.*)$", re.MULTILINE)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            item.add_marker(pytest.mark.interop)
-
-
 def require(*programs: str) -> None:
     """Skip (or, in CI, fail) unless every program is installed."""
     missing = [program for program in programs if shutil.which(program) is None]

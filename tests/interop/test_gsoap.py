@@ -33,6 +33,7 @@ from tests.interop.conftest import (
     run,
 )
 
+pytestmark = pytest.mark.interop
 GSOAP_IMPORTS = "/usr/share/gsoap/import"
 _WARNING = re.compile(r"^.*\bwarning\b.*$", re.MULTILINE | re.IGNORECASE)
 
@@ -49,7 +50,6 @@ class GsoapBuild:
     def generate(self, version: str, target: str) -> Path:
         key = (version, target)
         if key not in self.sources:
-            require("wsdl2h", "soapcpp2", "g++")
             out = self.root / f"src-{version}-{target}"
             out.mkdir()
             wsdl = self.stack.url(target, WSDL_PATHS[version])
@@ -79,10 +79,11 @@ class GsoapBuild:
 
 
 @pytest.fixture(scope="session")
-def gsoap(interop_stack, build_root) -> GsoapBuild:
+def gsoap(request, build_root) -> GsoapBuild:
+    require("wsdl2h", "soapcpp2", "g++")  # before the stack starts
     root = build_root / "gsoap"
     root.mkdir()
-    return GsoapBuild(interop_stack, root)
+    return GsoapBuild(request.getfixturevalue("interop_stack"), root)
 
 
 def generated_header(sources: Path) -> str:

@@ -28,6 +28,7 @@ from tests.interop.conftest import (
     run,
 )
 
+pytestmark = pytest.mark.interop
 RUNTIME_JARS = [
     f"/usr/share/java/{jar}.jar"
     for jar in ("jaxws-rt", "jaxws-api", "jaxb-api", "javax.activation", "jws-api",
@@ -50,7 +51,6 @@ class JaxwsBuild:
     def generate(self, version: str, target: str) -> Path:
         key = (version, target)
         if key not in self.sources:
-            require("wsimport", "javac", "java")
             out = self.root / f"src-{version}-{target}"
             out.mkdir()
             extension = ["-extension"] if version == "1.2" else []
@@ -83,10 +83,11 @@ class JaxwsBuild:
 
 
 @pytest.fixture(scope="session")
-def jaxws(interop_stack, build_root) -> JaxwsBuild:
+def jaxws(request, build_root) -> JaxwsBuild:
+    require("wsimport", "javac", "java")  # before the stack starts
     root = build_root / "jaxws"
     root.mkdir()
-    return JaxwsBuild(interop_stack, root)
+    return JaxwsBuild(request.getfixturevalue("interop_stack"), root)
 
 
 def generated_classes(sources: Path) -> dict[str, str]:

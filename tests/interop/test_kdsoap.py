@@ -17,11 +17,13 @@ import pytest
 
 from tests.interop.conftest import TARGETS, VERSIONS, WSDL_PATHS, require, run
 
+pytestmark = pytest.mark.interop
 _WARNING = re.compile(r"^.*\b(?:warning|error|unsupported|not supported)\b.*$", re.I | re.M)
 
 
 @pytest.fixture(scope="session")
 def kdsoap_root(build_root) -> Path:
+    require("kdwsdl2cpp")  # before the stack starts
     root = build_root / "kdsoap"
     root.mkdir()
     return root
@@ -29,7 +31,6 @@ def kdsoap_root(build_root) -> Path:
 
 def generate(stack, root: Path, version: str, target: str) -> tuple[str, str, str]:
     """(header, implementation, generator output) for one WSDL."""
-    require("kdwsdl2cpp")
     out = root / f"{version}-{target}"
     out.mkdir(exist_ok=True)
     wsdl = stack.url(target, WSDL_PATHS[version])
@@ -43,7 +44,7 @@ def generate(stack, root: Path, version: str, target: str) -> tuple[str, str, st
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("version", VERSIONS)
 def test_kdwsdl2cpp_generates_the_client_without_warnings_for_the_wsdl_s_soap_version(
-    interop_stack, kdsoap_root, version, target
+    kdsoap_root, interop_stack, version, target
 ):
     header, implementation, output = generate(interop_stack, kdsoap_root, version, target)
     assert _WARNING.findall(output) == []
@@ -53,7 +54,7 @@ def test_kdwsdl2cpp_generates_the_client_without_warnings_for_the_wsdl_s_soap_ve
     assert speaks_soap12 is (version == "1.2")
 
 
-def test_kdsoap_reads_decimal_amounts_as_float(interop_stack, kdsoap_root):
+def test_kdsoap_reads_decimal_amounts_as_float(kdsoap_root, interop_stack):
     """Why the docs tell KDSoap users to round prices: the generated type holds a float."""
     header, _, _ = generate(interop_stack, kdsoap_root, "1.1", "soap")
     assert "TNS__Money_amountType( float value );" in header
