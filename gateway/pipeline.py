@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from config.tokens import AccessClaims
+from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin
