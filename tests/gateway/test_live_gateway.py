@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.gateway.html import links, loaded_urls
 from tests.processes import live_stack
 
 EDITOR = {"username": "editor", "password": "editor-pass"}
@@ -110,6 +111,16 @@ def test_the_wsdl_through_the_gateway_names_the_gateway(gateway, stack):
     assert addresses and all(urlsplit(a.decode()).netloc == gateway_netloc for a in addresses)
 
 
+def test_clients_that_reread_the_wsdl_keep_their_read_budget(gateway):
+    """More WSDL downloads than the anonymous policy's 60 a minute, as a JAX-WS application
+    creating client objects makes them: all served, and reads are still allowed afterwards."""
+    wsdls = [gateway.get("/soap12/catalog/", params={"wsdl": ""}) for _ in range(65)]
+    assert {response.status_code for response in wsdls} == {200}
+    assert wsdls[-1].headers["RateLimit-Policy"] == '"metadata";q=600;w=60'
+    read = gateway.get("/api/v2/genres/")
+    assert read.status_code == 200 and read.headers["RateLimit-Policy"].startswith('"anonymous"')
+
+
 def test_metrics_count_the_requests(gateway):
     def served_reads():
         text = gateway.get("/metrics").text
@@ -129,3 +140,17 @@ def test_readyz_reports_upstreams_and_keys(gateway):
     assert body["upstreams"]["rest"]["reachable"] and body["upstreams"]["soap"]["reachable"]
     assert body["jwks"]["loaded"]
     assert body["redis"] == {"configured": False}
+
+
+def test_every_link_on_the_front_page_answers(gateway):
+    listed = links(gateway.get("/").text)
+    assert "/api/docs/" in listed and "/soap12/catalog/?wsdl" in listed
+    assert {url: gateway.get(url).status_code for url in listed} == dict.fromkeys(listed, 200)
+
+
+def test_swagger_ui_loads_everything_it_needs_through_the_gateway(gateway):
+    page = gateway.get("/api/docs/")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    loaded = loaded_urls(page.text)
+    assert "/api/schema/" in loaded and len(loaded) >= 4
+    assert {url: gateway.get(url).status_code for url in loaded} == dict.fromkeys(loaded, 200)
