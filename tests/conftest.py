@@ -25,10 +25,6 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit("CATALOG_REQUIRE_SERVICES=1 needs REDIS_URL=redis://...", returncode=2)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    fuzzing.skip_fuzz_only(items)
-
-
 @pytest.fixture
 def clock() -> FixedClock:
     """A clock standing at noon on 2026-06-15 UTC, so 'not in the future' is testable."""

@@ -9,8 +9,8 @@ Profiles, chosen with HYPOTHESIS_PROFILE (tests/conftest.py loads it):
 
 Under `fuzz`, each Hypothesis test marked `fuzz` is run again and again, each time from a new
 seed, until its share of FUZZ_SECONDS (default 600) is used, and the session ends with a summary
-of what was tried: tests (operations), examples, and the distinct failures. Tests marked
-`fuzz_only` make sense only with that budget and are skipped in the normal suite.
+of what was tried: tests (operations), examples, and the distinct failures. In the normal suite
+the same tests run as the `ci` slice.
 """
 
 from __future__ import annotations
@@ -199,25 +199,13 @@ class FuzzPlugin:
 def _budgeted(item: pytest.Item) -> bool:
     obj = getattr(item, "obj", None)
     return (
-        item.get_closest_marker("fuzz") is not None
-        and obj is not None
-        and (is_hypothesis_test(obj))
+        item.get_closest_marker("fuzz") is not None and obj is not None and is_hypothesis_test(obj)
     )
 
 
 def configure(config: pytest.Config) -> None:
-    """Register the markers, and the budget plugin under the fuzz profile."""
+    """Register the marker, and the budget plugin under the fuzz profile."""
     config.addinivalue_line("markers", "fuzz: generated hostile input (bounded unless fuzzing)")
-    config.addinivalue_line("markers", "fuzz_only: runs only under HYPOTHESIS_PROFILE=fuzz")
     if fuzzing():
         seconds = float(os.environ.get("FUZZ_SECONDS", DEFAULT_FUZZ_SECONDS))
         config.pluginmanager.register(FuzzPlugin(seconds), "catalog-fuzz")
-
-
-def skip_fuzz_only(items: list[pytest.Item]) -> None:
-    if fuzzing():
-        return
-    skip = pytest.mark.skip(reason="fuzz_only: run with `make fuzz`")
-    for item in items:
-        if item.get_closest_marker("fuzz_only") is not None:
-            item.add_marker(skip)
