@@ -65,7 +65,7 @@ soak: $(STAMP)
 FUZZ_TESTS ?= tests
 fuzz: $(STAMP)
 	@HYPOTHESIS_PROFILE=fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-600} $(BIN)/pytest -m fuzz \
-		-q -p no:cacheprovider --timeout=0 $(FUZZ_TESTS) $(ARGS)
+		-q -p no:cacheprovider $(FUZZ_TESTS) $(ARGS)
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.statistics import collector
 
 CI_EXAMPLES = 60
-FUZZ_EXAMPLES = 100  # per run; a test is run again from new seeds until its time is up
+FUZZ_EXAMPLES = 50  # per run; a test is run again from new seeds until its time is up
 DEFAULT_FUZZ_SECONDS = 600
 
 
@@ -169,8 +169,10 @@ class FuzzPlugin:
         self.left -= 1
         until = time.monotonic() + share
         with collector.with_value(lambda stats: self.tally.note(item.nodeid, stats)):
+            _limit_examples(item, FUZZ_EXAMPLES)  # parametrized items share one function
             while time.monotonic() < until:
                 item.runtest()
+            _limit_examples(item, 1)  # the run pytest makes anyway, once the share is used
             return (yield)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -194,6 +196,12 @@ class FuzzPlugin:
         )
         for nodeid, reason in sorted(tally.failures.items()):
             write(f"  FAILED {nodeid}: {reason}")
+
+
+def _limit_examples(item: pytest.Item, count: int) -> None:
+    test = getattr(item.obj, "__func__", item.obj)
+    current = getattr(test, "_hypothesis_internal_use_settings", settings.default)
+    test._hypothesis_internal_use_settings = settings(current, max_examples=count)
 
 
 def _budgeted(item: pytest.Item) -> bool:

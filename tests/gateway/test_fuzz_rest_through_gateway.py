@@ -28,6 +28,8 @@ from tests.rest.openapi import cases, operation_labels
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
+ANSWER_WITHIN = 30  # seconds: a request still unanswered then is a hang, reported with its input
+
 
 class InProcessRest(httpx.AsyncBaseTransport):
     """The REST service's WSGI handler as the gateway's upstream, called in this thread on the
@@ -80,7 +82,7 @@ def through_gateway(gateway_settings, monkeypatch) -> Iterator[Callable[..., htt
     )
 
     def send(**request: object) -> httpx.Response:
-        return loop.run_until_complete(client.request(**request))
+        return loop.run_until_complete(asyncio.wait_for(client.request(**request), ANSWER_WITHIN))
 
     try:
         yield send
@@ -115,6 +117,9 @@ def test_every_rest_operation_through_the_gateway_is_never_a_5xx(
         case, base_url="http://gateway.test", headers={"Authorization": bearer} if token else None
     )
     request.pop("cookies", None)
+    request["headers"] = {  # as bytes, as a client puts them on the wire (httpx wants ASCII str)
+        name.encode("utf-8"): value.encode("utf-8") for name, value in request["headers"].items()
+    }
     if "data" in request and isinstance(request["data"], (bytes, str)):
         request["content"] = request.pop("data")
     response = through_gateway(**request)
