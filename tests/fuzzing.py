@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from hypothesis.statistics import collector
 
 CI_EXAMPLES = 60
-FUZZ_EXAMPLES = 50  # per run; a test is run again from new seeds until its time is up
+FUZZ_EXAMPLES = 50  # at most per run; a test is run again from new seeds until its time is up
+FIRST_RUN_EXAMPLES = 5  # measures a test's pace, so later runs fit its share of the budget
 DEFAULT_FUZZ_SECONDS = 600
 
 
@@ -168,10 +169,13 @@ class FuzzPlugin:
         share = max(0.0, self.deadline - time.monotonic()) / max(1, self.left)
         self.left -= 1
         until = time.monotonic() + share
+        count = FIRST_RUN_EXAMPLES
         with collector.with_value(lambda stats: self.tally.note(item.nodeid, stats)):
-            _limit_examples(item, FUZZ_EXAMPLES)  # parametrized items share one function
-            while time.monotonic() < until:
+            while (now := time.monotonic()) < until:
+                _limit_examples(item, count)  # parametrized items share one function
                 item.runtest()
+                per_example = (time.monotonic() - now) / count
+                count = max(1, min(FUZZ_EXAMPLES, int((until - time.monotonic()) / per_example)))
             _limit_examples(item, 1)  # the run pytest makes anyway, once the share is used
             return (yield)
 
