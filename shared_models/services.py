@@ -142,6 +142,12 @@ def _column_values(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> BookRecord:
+    return selectors.book_get(book_id=book_insert(data=data, clock=clock))
+
+
+@transaction.atomic
+def book_insert(*, data: Mapping[str, Any], clock: Clock = system_clock) -> int:
+    """The create rule, answering only the new id: what an import applies to every line."""
     fields = clean_fields(
         data, _book_cleaners(clock), required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS
     )
@@ -154,7 +160,7 @@ def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> Book
             _replace_links(book.pk, fields)
     except IntegrityError as exc:
         raise _lost_race(exc) from None
-    return selectors.book_get(book_id=book.pk)
+    return book.pk
 
 
 @transaction.atomic

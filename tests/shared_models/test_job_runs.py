@@ -1,0 +1,176 @@
+"""Import and export jobs run in-process (a worker's part called directly): every line through
+the single-create rule, batches that resume where the last committed one ended, cancellation,
+exports as gzipped v2 NDJSON, and jobs visible to their owner and staff only."""
+
+import gzip
+from datetime import timedelta
+
+import orjson
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from shared_models import job_runs, job_selectors, job_services
+from shared_models.clock import FixedClock
+from shared_models.errors import Conflict, NotFound
+from shared_models.job_models import Job
+from shared_models.job_services import ImportLine, ImportTooLarge
+from shared_models.models import Book
+from shared_models.selectors import BookFilter
+from tests.factories import book_data, make_book, make_user, valid_isbn
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def job_settings(settings, tmp_path):
+    settings.JOB_FILES_DIR = str(tmp_path / "jobs")
+    settings.JOB_BATCH_SIZE = 2
+    settings.JOB_IMPORT_MAX_LINES = 10
+
+
+def lines(*entries):
+    return [ImportLine(line=n, data=data) for n, data in enumerate(entries, start=1)]
+
+
+def stored_entries(count=None):
+    """The job's input as the worker reads it (first `count` lines)."""
+    with open(Job.objects.get().input_path, "rb") as stored:
+        return [orjson.loads(line) for line in stored][:count]
+
+
+def submit(owner="1", *entries, clock):
+    return job_services.job_submit_import(owner=owner, lines=lines(*entries), clock=clock)
+
+
+def test_an_import_writes_valid_lines_and_reports_invalid_ones_by_line_and_field(clock):
+    good, bad = book_data(), book_data(pages=0)
+    job = submit("1", good, bad, clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert (done.status, done.total, done.done, done.created, done.failed) == (
+        "succeeded",
+        2,
+        2,
+        1,
+        1,
+    )
+    assert [(row.line, list(row.errors)) for row in done.row_errors] == [(2, ["pages"])]
+    assert Book.objects.filter(isbn=good["isbn"]).exists()
+    assert not Book.objects.filter(isbn=bad["isbn"]).exists()
+
+
+def test_an_existing_isbn_is_an_error_for_that_line_only(clock):
+    taken = make_book().isbn
+    job = submit("1", book_data(isbn=taken), book_data(), clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert done.row_errors[0].line == 1
+    assert done.row_errors[0].errors == {"isbn": ["A book with this ISBN already exists."]}
+    assert done.created == 1
+
+
+def test_line_errors_name_the_fields_the_client_wrote(clock):
+    entry = ImportLine(
+        line=1, data=book_data(author_ids=[]), client_names={"author_ids": "authors"}
+    )
+    job = job_services.job_submit_import(owner="1", lines=[entry], clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    assert list(job_selectors.job_get_for(subject="1", job_id=job.id).row_errors[0].errors) == [
+        "authors"
+    ]
+
+
+def test_submitting_queues_one_task_for_the_job(clock):
+    job = submit("1", book_data(), clock=clock)
+    tasks = DBTaskResult.objects.filter(args_kwargs__kwargs__job_id=job.id)
+    assert tasks.count() == 1
+
+
+def test_more_lines_than_the_limit_are_refused_and_nothing_is_queued(clock):
+    with pytest.raises(ImportTooLarge):
+        submit("1", *[book_data() for _ in range(11)], clock=clock)
+    assert not Job.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_run_killed_after_a_batch_resumes_after_it_and_writes_no_row_twice(clock):
+    entries = [book_data() for _ in range(5)]
+    job = submit("1", *entries, clock=clock)
+    claim = job_runs._claim(job.id, clock)
+    first_batch = stored_entries(2)
+    assert job_runs._import_batch(job.id, claim, first_batch, clock)  # then the worker dies
+
+    later = FixedClock(clock.now() + timedelta(hours=1))  # its lease has run out
+    assert job_runs.jobs_stalled(clock=later) == [job.id]
+    job_runs.job_run(job_id=job.id, clock=later)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert (done.status, done.done, done.created) == ("succeeded", 5, 5)
+    assert Book.objects.filter(isbn__in=[e["isbn"] for e in entries]).count() == 5
+
+
+def test_a_run_whose_claim_was_taken_over_writes_nothing_more(clock):
+    job = submit("1", book_data(), clock=clock)
+    stale_claim = job_runs._claim(job.id, clock)
+    later = FixedClock(clock.now() + timedelta(hours=1))
+    assert job_runs._claim(job.id, later) not in (None, stale_claim)
+
+    assert not job_runs._import_batch(job.id, stale_claim, stored_entries(1), clock)
+    assert Job.objects.get().done == 0
+
+
+def test_a_running_job_cancelled_stops_at_its_next_batch_and_keeps_what_it_wrote(clock):
+    job = submit("1", *[book_data() for _ in range(4)], clock=clock)
+    claim = job_runs._claim(job.id, clock)
+    first_batch = stored_entries(2)
+    job_runs._import_batch(job.id, claim, first_batch, clock)
+
+    assert job_services.job_cancel(subject="1", job_id=job.id, clock=clock).status == "running"
+    job_runs.job_run(job_id=job.id, clock=FixedClock(clock.now() + timedelta(hours=1)))
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert (done.status, done.done, done.created) == ("cancelled", 2, 2)
+
+
+def test_a_queued_job_cancelled_never_runs(clock):
+    job = submit("1", book_data(), clock=clock)
+    assert job_services.job_cancel(subject="1", job_id=job.id, clock=clock).status == "cancelled"
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    assert Job.objects.get().created == 0
+    with pytest.raises(Conflict):
+        job_services.job_cancel(subject="1", job_id=job.id, clock=clock)
+
+
+def test_an_export_writes_the_selected_books_as_gzipped_v2_lines(clock):
+    wanted = [make_book(language="fr") for _ in range(3)]
+    make_book(language="en")
+    job = job_services.job_submit_export(owner="1", criteria=BookFilter(language="fr"), clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert (done.status, done.total, done.done, done.has_result) == ("succeeded", 3, 3, True)
+    with gzip.open(Job.objects.get().result_path) as result:
+        books = [orjson.loads(line) for line in result]
+    assert [b["isbn"] for b in books] == [b.isbn for b in wanted]
+    assert books[0]["price"] == {"amount": "9.99", "currency": "EUR"}
+
+
+def test_a_job_is_visible_to_its_owner_and_staff_and_to_nobody_else(clock):
+    staff = make_user("boss", staff=True)
+    job = submit("1", book_data(isbn=valid_isbn()), clock=clock)
+
+    assert job_selectors.job_get_for(subject="1", job_id=job.id).id == job.id
+    assert job_selectors.job_get_for(subject=str(staff.pk), job_id=job.id).id == job.id
+    with pytest.raises(NotFound):
+        job_selectors.job_get_for(subject="2", job_id=job.id)
+    with pytest.raises(NotFound):
+        job_selectors.job_get_for(subject="1", job_id="not-a-uuid")
