@@ -27,7 +27,8 @@ COPY benchmarks ./benchmarks
 RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim AS runtime
-RUN useradd --system --create-home --uid 10001 catalog
+RUN useradd --system --create-home --uid 10001 catalog \
+    && install -d -o catalog -g catalog /home/catalog/var/jobs
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /home/catalog
 ENV PATH=/opt/venv/bin:$PATH \
