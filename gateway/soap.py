@@ -27,8 +27,11 @@ SAFE_OPERATIONS = frozenset(
         "ListPublishers",
         "GetGenre",
         "ListGenres",
+        "GetJob",
     }
 )
+# Unsafe, but they change only the caller's own jobs, not the catalog: catalog:read suffices.
+OWN_JOB_OPERATIONS = frozenset({"ExportBooks", "CancelJob"})
 
 _SCAN_BYTES = 64 * 1024
 _FIRST_BODY_ELEMENT = re.compile(
@@ -45,6 +48,11 @@ class SoapCall:
     @property
     def safe(self) -> bool:
         return self.operation is None or self.operation in SAFE_OPERATIONS
+
+    @property
+    def changes_catalog(self) -> bool:
+        """Whether the call needs catalog:write."""
+        return not self.safe and self.operation not in OWN_JOB_OPERATIONS
 
 
 def soap_version(path: str) -> str:

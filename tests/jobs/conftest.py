@@ -1,4 +1,4 @@
-"""A live stack for the jobs tests: REST and SOAP served as `make run` serves them, `catalog
+"""A live stack for the jobs tests: REST, SOAP and the gateway as `make run` serves them, `catalog
 worker` processes beside them, tokens for the demo editor (staff) and reader, and a local
 webhook receiver."""
 
@@ -67,7 +67,7 @@ def start_worker(stack: Stack, log_path: Path) -> Worker:
 def stack(tmp_path_factory) -> Iterator[Stack]:
     folder = tmp_path_factory.mktemp("jobs-live")
     env = {**JOB_ENV, "JOB_FILES_DIR": str(folder / "job-files")}
-    with live_stack(folder, services=("rest", "soap"), books=40, env=env) as live:
+    with live_stack(folder, services=("rest", "soap", "gateway"), books=40, env=env) as live:
         yield live
 
 
