@@ -37,6 +37,7 @@ from shared_models.job_services import export_criteria, job_files_dir
 from shared_models.pagination import MAX_PAGE_SIZE
 
 logger = logging.getLogger(__name__)
+EXPORT_PAGE_SIZE = MAX_PAGE_SIZE  # books held in memory at once by an export
 
 
 def job_run(*, job_id: str, clock: Clock = system_clock) -> None:
@@ -157,7 +158,7 @@ def _run_export(job: Job, claim: uuid.UUID, clock: Clock) -> None:
     final = job_files_dir() / f"{job.pk}.export.ndjson.gz"
     partial = final.with_suffix(".partial")
     with gzip.open(partial, "wb") as out:
-        for page in selectors.book_pages(criteria=criteria, page_size=MAX_PAGE_SIZE):
+        for page in selectors.book_pages(criteria=criteria, page_size=EXPORT_PAGE_SIZE):
             out.writelines(orjson.dumps(book_v2(book)) + b"\n" for book in page)
             if not _export_progress(job.pk, claim, len(page), clock):
                 partial.unlink(missing_ok=True)
