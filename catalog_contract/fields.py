@@ -16,8 +16,8 @@ BOOK_REQUIRED: Final = (
 )  # fmt: skip
 """What creating a book (or replacing one) needs, in the service's (and BookInput's) names."""
 
-V2_READ_ONLY_BOOK_KEYS: Final = frozenset({"id", "version", "created_at", "updated_at"})
-"""Keys of a REST v2 book that a client may echo back and that are ignored on input."""
+BOOK_READ_ONLY_KEYS: Final = frozenset({"id", "version", "created_at", "updated_at"})
+"""Keys of a REST book (v1 and v2) that a client may echo back and that are ignored on input."""
 
 V2_REFERENCES: Final = MappingProxyType(
     {

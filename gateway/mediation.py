@@ -265,7 +265,7 @@ def book_input(body: Any) -> tuple[dict[str, Any], dict[str, str]]:
     names: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for key, value in body.items():
-        if key in fields.V2_READ_ONLY_BOOK_KEYS or value is None:
+        if key in fields.BOOK_READ_ONLY_KEYS or value is None:
             continue
         if key in fields.V2_REFERENCE_LISTS:
             target, identifier = fields.V2_REFERENCES[key]

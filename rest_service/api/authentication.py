@@ -15,6 +15,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from catalog_contract.errors import INVALID_TOKEN
 from config.keys import honoured_keys
 from config.tokens import (
     AccessClaims,
@@ -28,10 +29,10 @@ WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 
 
 class InvalidBearerToken(AuthenticationFailed):
-    default_code = "invalid_token"
+    default_code = INVALID_TOKEN.code
 
     def __init__(self, rejection: TokenRejected) -> None:
-        super().__init__(rejection.detail, code="invalid_token")
+        super().__init__(rejection.detail, code=INVALID_TOKEN.code)
         self.reason = rejection.code
 
 
