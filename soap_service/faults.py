@@ -2,7 +2,8 @@
 
 Every fault carries the same machine-readable detail, declared once in the WSDL (`_throws`):
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,
-request_id?}`. `code` is the stable machine code REST uses too (`invalid`, `not_found`,
+request_id?}`. Each fault class is one kind of catalog_contract.errors' table, which gives its
+faultcode and `code`, the stable machine code REST uses too (`invalid`, `not_found`,
 `stale_version` ...).
 
     faultcode                     SOAP 1.1 HTTP   SOAP 1.2 HTTP (Code / Subcode)
@@ -11,7 +12,7 @@ request_id?}`. `code` is the stable machine code REST uses too (`invalid`, `not_
     Client.AuthenticationFailed   500             401  Sender / tns:AuthenticationFailed
     Client.PermissionDenied       500             403  Sender / tns:PermissionDenied
     Client.Conflict               500             412 stale version, 409 in use
-    Client.RateLimited            429             429
+    Client.RateLimited            429             429  (code quota_exceeded)
     Client.XMLSyntaxError, Client.XMLThreat, Client.SoapError
                                   500             400
     Client.RequestTooLong 413, Client.UnsupportedMediaType 415, Client.MethodNotAllowed 405
@@ -28,10 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import ClassVar
 
 from django.db import InterfaceError, OperationalError
 from spyne import Array, ComplexModel, Fault, Integer, Unicode
 
+from catalog_contract import errors
+from catalog_contract.errors import ErrorKind
 from shared_models.errors import CatalogError, Conflict, NotFound, StaleVersion, ValidationError
 from soap_service.types import OPTIONAL, REQUIRED, TNS
 
@@ -62,8 +66,7 @@ class CatalogFault(Fault):
         ("request_id", Unicode(doc="Server faults: quote it when reporting.", **OPTIONAL)),
     ]
 
-    faultcode_default = "Server"
-    machine_code = "server_error"
+    kind: ClassVar[ErrorKind] = errors.SERVER_ERROR
     status_soap11 = HTTPStatus.INTERNAL_SERVER_ERROR
     status_soap12 = HTTPStatus.INTERNAL_SERVER_ERROR
 
@@ -78,8 +81,9 @@ class CatalogFault(Fault):
         retry_after: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(faultcode or self.faultcode_default, faultstring or type(self).__name__)
-        self.code = code or self.machine_code
+        default_faultcode = self.kind.faultcode or "Server"
+        super().__init__(faultcode or default_faultcode, faultstring or type(self).__name__)
+        self.code = code or self.kind.code
         self.errors = [
             FieldError(field=field, message=message)
             for field, messages in (errors or {}).items()
@@ -94,51 +98,44 @@ class CatalogFault(Fault):
 
 
 class ValidationErrorFault(CatalogFault):
-    faultcode_default = "Client.ValidationError"
-    machine_code = "invalid"
+    kind = errors.INVALID
     status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class NotFoundFault(CatalogFault):
-    faultcode_default = "Client.NotFound"
-    machine_code = "not_found"
+    kind = errors.NOT_FOUND
     status_soap12 = HTTPStatus.NOT_FOUND
 
 
 class AuthenticationFailedFault(CatalogFault):
-    faultcode_default = "Client.AuthenticationFailed"
-    machine_code = "authentication_failed"
+    kind = errors.AUTHENTICATION_FAILED
     status_soap12 = HTTPStatus.UNAUTHORIZED
 
 
 class PermissionDeniedFault(CatalogFault):
-    faultcode_default = "Client.PermissionDenied"
-    machine_code = "permission_denied"
+    kind = errors.PERMISSION_DENIED
     status_soap12 = HTTPStatus.FORBIDDEN
 
 
 class ConflictFault(CatalogFault):
-    faultcode_default = "Client.Conflict"
-    machine_code = "conflict"
+    kind = errors.CONFLICT
     status_soap12 = HTTPStatus.CONFLICT
 
 
 class StaleVersionFault(ConflictFault):
-    machine_code = "stale_version"
+    kind = errors.STALE_VERSION
     status_soap12 = HTTPStatus.PRECONDITION_FAILED
 
 
 class RateLimitedFault(CatalogFault):
     """Part of the published contract (the gateway's limiter answers SOAP clients with it)."""
 
-    faultcode_default = "Client.RateLimited"
-    machine_code = "throttled"
+    kind = errors.QUOTA_EXCEEDED
     status_soap11 = status_soap12 = HTTPStatus.TOO_MANY_REQUESTS
 
 
 class UnavailableFault(CatalogFault):
-    faultcode_default = "Server.Unavailable"
-    machine_code = "unavailable"
+    kind = errors.SERVICE_UNAVAILABLE
     status_soap12 = HTTPStatus.SERVICE_UNAVAILABLE
 
 
@@ -149,41 +146,35 @@ class ServerFault(CatalogFault):
 class MalformedRequestFault(CatalogFault):
     """The request is not a SOAP message we can read (syntax, envelope, XML threat)."""
 
-    faultcode_default = "Client.SoapError"
-    machine_code = "malformed_request"
+    kind = errors.MALFORMED_REQUEST
     status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class RequestTooLargeFault(CatalogFault):
-    faultcode_default = "Client.RequestTooLong"
-    machine_code = "request_too_large"
+    kind = errors.CONTENT_TOO_LARGE
     status_soap11 = status_soap12 = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaTypeFault(CatalogFault):
-    faultcode_default = "Client.UnsupportedMediaType"
-    machine_code = "unsupported_media_type"
+    kind = errors.UNSUPPORTED_MEDIA_TYPE
     status_soap11 = status_soap12 = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class MethodNotAllowedFault(CatalogFault):
-    faultcode_default = "Client.MethodNotAllowed"
-    machine_code = "method_not_allowed"
+    kind = errors.METHOD_NOT_ALLOWED
     status_soap11 = status_soap12 = HTTPStatus.METHOD_NOT_ALLOWED
 
 
 class MustUnderstandFault(CatalogFault):
     """SOAP's own code (not Client/Server): a mandatory header we do not process."""
 
-    faultcode_default = "MustUnderstand"
-    machine_code = "must_understand"
+    kind = errors.MUST_UNDERSTAND
 
 
 class VersionMismatchFault(CatalogFault):
     """SOAP's own code: the envelope is of the other SOAP version (or none)."""
 
-    faultcode_default = "VersionMismatch"
-    machine_code = "version_mismatch"
+    kind = errors.VERSION_MISMATCH
 
 
 def fault_for_domain_error(exc: CatalogError) -> CatalogFault:
@@ -208,8 +199,10 @@ def as_catalog_fault(fault: Fault) -> CatalogFault:
     """A fault Spyne raised itself, in our shape (Client.* keep their code, the rest is Server)."""
     if isinstance(fault, CatalogFault):
         return fault
-    if fault.faultcode == "Client.ValidationError":
+    if fault.faultcode == errors.INVALID.faultcode:
         return ValidationErrorFault(fault.faultstring)
     if fault.faultcode.startswith("Client"):
-        return MalformedRequestFault(fault.faultstring, faultcode=fault.faultcode, code="invalid")
+        return MalformedRequestFault(
+            fault.faultstring, faultcode=fault.faultcode, code=errors.INVALID.code
+        )
     return ServerFault("Internal error.")
