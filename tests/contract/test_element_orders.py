@@ -28,7 +28,9 @@ def soap_service_urls(settings):
 
 def _schema(client, path: str) -> etree._Element:
     wsdl = etree.fromstring(client.get(path).content)
-    schemas = [s for s in wsdl.iter(f"{{{XSD}}}schema") if s.get("targetNamespace") == SOAP_NAMESPACE]
+    schemas = [
+        s for s in wsdl.iter(f"{{{XSD}}}schema") if s.get("targetNamespace") == SOAP_NAMESPACE
+    ]
     assert len(schemas) == 1
     return schemas[0]
 
@@ -36,7 +38,9 @@ def _schema(client, path: str) -> etree._Element:
 def _sequence(schema: etree._Element, type_name: str) -> tuple[str, ...]:
     complex_type = schema.find(f"{{{XSD}}}complexType[@name='{type_name}']")
     assert complex_type is not None, type_name
-    return tuple(e.get("name") for e in complex_type.iterfind(f"{{{XSD}}}sequence/{{{XSD}}}element"))
+    return tuple(
+        e.get("name") for e in complex_type.iterfind(f"{{{XSD}}}sequence/{{{XSD}}}element")
+    )
 
 
 @pytest.mark.parametrize("path", ["/soap/catalog/?wsdl", "/soap12/catalog/?wsdl"])
