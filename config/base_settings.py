@@ -4,7 +4,6 @@ Values come from config.env (the one reader of the environment). Nothing here re
 """
 
 from config.env import (
-    BASE_DIR,
     allowed_hosts,
     database_settings,
     debug,
@@ -96,7 +95,6 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
 
 # Tokens: the REST service issues them, the SOAP service and the gateway verify them.
 JWT_ISSUER = env_str("JWT_ISSUER", "urn:bookcatalog:rest")

@@ -184,7 +184,9 @@ class MemoryWindow:
         self._hits += 1
         if self._hits % self._SWEEP_EVERY == 0:
             self._sweep(now, policy.window)
-        reset = log[0] + policy.window - now if log else float(policy.window)
+        reset = float(policy.window)
+        if log:  # never more than the window, as in the Redis script: float rounding gave 61
+            reset = min(reset, log[0] + policy.window - now)
         return allowed, policy.limit - len(log), reset
 
     def _sweep(self, now: float, window: float) -> None:
@@ -232,7 +234,9 @@ class RateLimiter:
         return self.anonymous, who
 
     async def check(self, policy: Policy, who: str) -> Decision:
-        """Spend one request of `who`'s budget; raises QuotaExceeded (429) when there is none."""
+        """Spend one request of `who`'s budget and return the decision, allowed or not: the
+        caller answers a refusal (`decision.refusal()`, 429). Raises only RateLimiterDown (503),
+        when Redis fails and the limiter fails closed."""
         key = f"{self.namespace}:rl:{policy.name}:{who}"
         try:
             allowed, remaining, reset = await self.window.hit(key, policy)

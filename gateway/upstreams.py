@@ -115,10 +115,10 @@ def build_transport(upstream: str) -> httpx.AsyncBaseTransport:
         ),
         trust_env=False,
     )
-    circuit = Circuit(upstream, BreakerPolicy.from_env())
+    circuit = Circuit(upstream, BreakerPolicy.from_settings())
     circuit.add_listener(_report_breaker_state)
     metrics.set_breaker_state(upstream, circuit.state.value)
-    return RetryTransport(BreakerTransport(base, circuit), RetryPolicy.from_env())
+    return RetryTransport(BreakerTransport(base, circuit), RetryPolicy.from_settings())
 
 
 def _report_breaker_state(upstream: str, old: CircuitState, new: CircuitState) -> None:

@@ -24,12 +24,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     *SERVICE_MIDDLEWARE,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+# The admin's and Swagger UI's assets (/static/…), served by WhiteNoise straight from the
+# installed apps, as they are in the image: no collectstatic step, no CDN.
+WHITENOISE_USE_FINDERS = True
 
 ROOT_URLCONF = "rest_service.urls"
 WSGI_APPLICATION = "rest_service.wsgi.application"

@@ -2,7 +2,6 @@
 Anything else is answered by the problem+json handlers at the bottom."""
 
 from django.contrib import admin
-from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
@@ -29,8 +28,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
-    # The admin's and Swagger UI's assets, from the installed apps (no collectstatic, no CDN).
-    re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
 ]
 
 handler400 = "rest_service.api.problems.bad_request"
