@@ -38,6 +38,7 @@ from django.utils.http import parse_etags
 from rest_framework.utils.urls import replace_query_param
 
 from catalog_contract import fields, media_types
+from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
 from catalog_contract.errors import (
     BY_CODE,
     INVALID,
@@ -63,7 +64,6 @@ _BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
 
 JSON = b"application/json"
 INVALID_DETAIL = "The input is invalid."
-WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 NOT_MEDIATED = (
     "X-Backend: soap serves GET /api/v2/books/, GET /api/v2/books/{id}/ and POST /api/v2/books/ "
     "only; send other requests without it."

@@ -15,6 +15,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
 from catalog_contract.errors import INVALID_TOKEN
 from config.keys import honoured_keys
 from config.tokens import (
@@ -24,8 +25,6 @@ from config.tokens import (
     keyset_resolver,
     verify_access_token,
 )
-
-WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 
 
 class InvalidBearerToken(AuthenticationFailed):

@@ -41,7 +41,7 @@ from catalog_contract import errors, media_types
 from rest_service.api.authentication import WWW_AUTHENTICATE
 from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
-from shared_models.errors import CatalogError, InUse, NotFound, StaleVersion, ValidationError
+from shared_models.errors import CatalogError, StaleVersion, ValidationError
 
 logger = logging.getLogger("rest_service.errors")
 
@@ -53,13 +53,6 @@ _FOREIGN_CODES = {
     "no_active_account": errors.AUTHENTICATION_FAILED.code,
     "token_not_valid": errors.INVALID_TOKEN.code,
 }
-
-_DOMAIN_STATUS: tuple[tuple[type[CatalogError], int], ...] = (
-    (NotFound, 404),
-    (ValidationError, 400),
-    (StaleVersion, 412),
-    (InUse, 409),
-)
 
 
 def problem(
@@ -108,7 +101,7 @@ def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
 
 
 def _domain(exc: CatalogError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
-    status = next((s for kind, s in _DOMAIN_STATUS if isinstance(exc, kind)), 409)
+    status = errors.BY_CODE.get(exc.code, errors.CONFLICT).status
     extensions: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if isinstance(exc, ValidationError):
