@@ -35,134 +35,121 @@ class ErrorKind:
         return self.type_uri or PROBLEM_BASE + self.code.replace("_", "-")
 
 
-def _kind(
-    code: str,
-    status: int,
-    title: str,
-    condition: str,
-    faultcode: str | None = None,
-    *,
-    rest: bool = True,
-    type_uri: str | None = None,
-) -> ErrorKind:
-    return ErrorKind(code, status, title, condition, faultcode, rest, type_uri)
-
-
-INVALID: Final = _kind(
+INVALID: Final = ErrorKind(
     "invalid", 400, "Your request is not valid.",
     "invalid input (`errors` / detail per field)", "Client.ValidationError",
 )  # fmt: skip
-PARSE_ERROR: Final = _kind(
+PARSE_ERROR: Final = ErrorKind(
     "parse_error", 400, "The request body is not valid JSON.", "a JSON body that does not parse"
 )
-BAD_REQUEST: Final = _kind(
+BAD_REQUEST: Final = ErrorKind(
     "bad_request", 400, "The request was refused.",
     "an HTTP request refused as malformed or unsafe", "Client.SoapError",
 )  # fmt: skip
-MALFORMED_REQUEST: Final = _kind(
+MALFORMED_REQUEST: Final = ErrorKind(
     "malformed_request", 400, "The request is not a SOAP message of this service.",
     "not a SOAP request we can read (envelope, operation)", "Client.SoapError", rest=False,
 )  # fmt: skip
-MALFORMED_XML: Final = _kind(
+MALFORMED_XML: Final = ErrorKind(
     "malformed_xml", 400, "The body is not well-formed XML.",
     "XML that does not parse", "Client.XMLSyntaxError", rest=False,
 )  # fmt: skip
-XML_THREAT: Final = _kind(
+XML_THREAT: Final = ErrorKind(
     "xml_threat", 400, "The XML was refused as unsafe.",
     "a DTD, an entity or XML beyond the size and shape limits", "Client.XMLThreat", rest=False,
 )  # fmt: skip
-NOT_AUTHENTICATED: Final = _kind(
+NOT_AUTHENTICATED: Final = ErrorKind(
     "not_authenticated", 401, "Authentication is needed.",
     "no credentials where they are needed", "Client.AuthenticationFailed",
 )  # fmt: skip
-AUTHENTICATION_FAILED: Final = _kind(
+AUTHENTICATION_FAILED: Final = ErrorKind(
     "authentication_failed", 401, "Authentication failed.",
     "wrong username or password (token endpoint, WS-Security)", "Client.AuthenticationFailed",
 )  # fmt: skip
-INVALID_TOKEN: Final = _kind(
+INVALID_TOKEN: Final = ErrorKind(
     "invalid_token", 401, "The bearer token was refused.",
     "a token that fails a check (also on reads)", "Client.AuthenticationFailed",
 )  # fmt: skip
-INSUFFICIENT_SCOPE: Final = _kind(
+INSUFFICIENT_SCOPE: Final = ErrorKind(
     "insufficient_scope", 403, "The token does not allow this.",
     "a valid token without the scope needed", "Client.PermissionDenied",
 )  # fmt: skip
-PERMISSION_DENIED: Final = _kind(
+PERMISSION_DENIED: Final = ErrorKind(
     "permission_denied", 403, "You may not do this.", "not allowed", "Client.PermissionDenied"
 )
-NOT_FOUND: Final = _kind(
+NOT_FOUND: Final = ErrorKind(
     "not_found", 404, "Not found.", "no such resource, path or API version", "Client.NotFound"
 )
-METHOD_NOT_ALLOWED: Final = _kind(
+METHOD_NOT_ALLOWED: Final = ErrorKind(
     "method_not_allowed", 405, "Method not allowed.",
     "an HTTP method the resource does not take", "Client.MethodNotAllowed",
 )  # fmt: skip
-NOT_ACCEPTABLE: Final = _kind(
+NOT_ACCEPTABLE: Final = ErrorKind(
     "not_acceptable", 406, "No acceptable representation.", "an Accept nothing satisfies"
 )
-CONFLICT: Final = _kind(
+CONFLICT: Final = ErrorKind(
     "conflict", 409, "The request conflicts with the catalog's state.",
     "a change the catalog's state refuses", "Client.Conflict",
 )  # fmt: skip
-IN_USE: Final = _kind(
+IN_USE: Final = ErrorKind(
     "in_use", 409, "Still in use.", "a delete of a row books still refer to", "Client.Conflict"
 )
-IDEMPOTENCY_KEY_IN_PROGRESS: Final = _kind(
+IDEMPOTENCY_KEY_IN_PROGRESS: Final = ErrorKind(
     "idempotency_key_in_progress", 409,
     "A request with this Idempotency-Key is still in progress.",
     "a repeat while the first request with its Idempotency-Key runs",
 )  # fmt: skip
-STALE_VERSION: Final = _kind(
+STALE_VERSION: Final = ErrorKind(
     "stale_version", 412, "The resource has changed since you read it.",
     "stale version (`If-Match`, SOAP `version`)", "Client.Conflict",
 )  # fmt: skip
-CONTENT_TOO_LARGE: Final = _kind(
+CONTENT_TOO_LARGE: Final = ErrorKind(
     "content_too_large", 413, "The request body is too large.",
     "a body over the size limit", "Client.RequestTooLong",
 )  # fmt: skip
-UNSUPPORTED_MEDIA_TYPE: Final = _kind(
+UNSUPPORTED_MEDIA_TYPE: Final = ErrorKind(
     "unsupported_media_type", 415, "Unsupported media type.",
     "a body in a content type not accepted", "Client.UnsupportedMediaType",
 )  # fmt: skip
-IDEMPOTENCY_KEY_REUSED: Final = _kind(
+IDEMPOTENCY_KEY_REUSED: Final = ErrorKind(
     "idempotency_key_reused", 422, "This Idempotency-Key was used for a different request.",
     "an Idempotency-Key sent again with another body",
 )  # fmt: skip
-PRECONDITION_REQUIRED: Final = _kind(
+PRECONDITION_REQUIRED: Final = ErrorKind(
     "precondition_required", 428, "This request must be conditional (If-Match).",
     "a change without `If-Match`",
 )  # fmt: skip
-QUOTA_EXCEEDED: Final = _kind(
+QUOTA_EXCEEDED: Final = ErrorKind(
     "quota_exceeded", 429, "Too many requests.",
     "too many requests (+ `Retry-After`)", "Client.RateLimited", type_uri=QUOTA_EXCEEDED_TYPE,
 )  # fmt: skip
-HEADERS_TOO_LARGE: Final = _kind(
+HEADERS_TOO_LARGE: Final = ErrorKind(
     "headers_too_large", 431, "The request headers are too large.",
     "headers over the size limit", "Client.RequestTooLong",
 )  # fmt: skip
-SERVER_ERROR: Final = _kind(
+SERVER_ERROR: Final = ErrorKind(
     "server_error", 500, "Internal server error.",
     "a bug (no traceback; a request id to quote)", "Server",
 )  # fmt: skip
-MUST_UNDERSTAND: Final = _kind(
+MUST_UNDERSTAND: Final = ErrorKind(
     "must_understand", 500, "A mandatory SOAP header was not understood.",
     "a `mustUnderstand` header addressed to us that we do not process", "MustUnderstand",
     rest=False,
 )  # fmt: skip
-VERSION_MISMATCH: Final = _kind(
+VERSION_MISMATCH: Final = ErrorKind(
     "version_mismatch", 500, "The envelope is of another SOAP version.",
     "a SOAP 1.1 envelope at the 1.2 endpoint or the reverse", "VersionMismatch", rest=False,
 )  # fmt: skip
-BAD_GATEWAY: Final = _kind(
+BAD_GATEWAY: Final = ErrorKind(
     "bad_gateway", 502, "The service behind the gateway failed.",
     "an upstream that cannot be reached or answers nonsense", "Server.Unavailable",
 )  # fmt: skip
-SERVICE_UNAVAILABLE: Final = _kind(
+SERVICE_UNAVAILABLE: Final = ErrorKind(
     "service_unavailable", 503, "The service is unavailable.",
     "an open circuit, an unreachable database or rate limiter (+ `Retry-After`)",
     "Server.Unavailable",
 )  # fmt: skip
-GATEWAY_TIMEOUT: Final = _kind(
+GATEWAY_TIMEOUT: Final = ErrorKind(
     "gateway_timeout", 504, "The service behind the gateway timed out.",
     "an upstream that does not answer before the deadline", "Server.Unavailable",
 )  # fmt: skip
