@@ -10,10 +10,15 @@ WORKDIR /src
 RUN python -m venv /opt/venv
 # Dependencies in a layer of their own, keyed by pyproject.toml only: a code change reuses it.
 COPY pyproject.toml README.md ./
-RUN mkdir config shared_models rest_service soap_service gateway benchmarks \
+RUN mkdir config credentials service_http catalog_cli catalog_client shared_models rest_service \
+    soap_service gateway benchmarks \
     && /opt/venv/bin/pip install . \
     && /opt/venv/bin/pip uninstall --yes book-catalog-gateway
 COPY config ./config
+COPY credentials ./credentials
+COPY service_http ./service_http
+COPY catalog_cli ./catalog_cli
+COPY catalog_client ./catalog_client
 COPY shared_models ./shared_models
 COPY rest_service ./rest_service
 COPY soap_service ./soap_service

@@ -32,8 +32,8 @@ import orjson
 from benchmarks.load import LoadResult, run_load
 from benchmarks.runner import ServerCpu
 from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
-from benchmarks.wire import Connection, WireRequest, fetch
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
+from catalog_client.wire import Connection, WireRequest, fetch
 
 UNLIMITED = "1000000000/minute"
 ENVIRONMENT = {

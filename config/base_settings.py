@@ -14,8 +14,8 @@ from config.env import (
     is_production,
     redis_url,
 )
-from config.keys import django_secret_key, previous_public_key_pems
 from config.logging import configured_logging
+from credentials.keys import django_secret_key, previous_public_key_pems
 
 PRODUCTION = is_production()
 DEBUG = debug()
@@ -34,8 +34,8 @@ MIDDLEWARE: list[str] = []
 # sees every answer, the security middleware's redirects too), the request id it quotes, then
 # the secure headers below.
 SERVICE_MIDDLEWARE = [
-    "config.access_log.AccessLogMiddleware",
-    "config.request_id.RequestIdMiddleware",
+    "service_http.access_log.AccessLogMiddleware",
+    "service_http.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

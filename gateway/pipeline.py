@@ -29,7 +29,7 @@ import httpx
 from django.conf import settings
 
 from catalog_contract import namespaces
-from config.tokens import AccessClaims
+from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin

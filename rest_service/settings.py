@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.base_settings import *
 from config.env import env_datetime, env_int, env_str
-from config.keys import private_key_pem, public_key_pem
+from credentials.keys import private_key_pem, public_key_pem
 
 INSTALLED_APPS = [
     *INSTALLED_APPS,
@@ -54,7 +54,7 @@ REST_FRAMEWORK = {
     "VERSION_PARAM": "version",
 }
 
-# Tokens (simplejwt issues them; config.tokens is the contract every verifier applies).
+# Tokens (simplejwt issues them; credentials.tokens is the contract every verifier applies).
 # The key files are read here so that a production deployment without them fails at start-up,
 # with one line naming the missing variable, rather than on its first login.
 JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 15)

@@ -6,11 +6,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from config.health import healthz
 from rest_service.api.jwks import JwksView
 from rest_service.api.tokens import TokenObtainView, TokenRefreshView, TokenVerifyView
 from rest_service.api.views.books import BookViewSet
 from rest_service.api.views.references import AuthorViewSet, GenreViewSet, PublisherViewSet
+from service_http.health import healthz
 
 catalog = SimpleRouter()
 catalog.register("books", BookViewSet, basename="book")

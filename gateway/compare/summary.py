@@ -7,7 +7,7 @@ from __future__ import annotations
 import orjson
 from lxml import etree
 
-from benchmarks.payloads import Exchange
+from catalog_client.exchanges import Exchange
 from catalog_contract.namespaces import SOAP11_ENVELOPE
 
 RATE_LIMIT_HEADERS = (

@@ -9,7 +9,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from catalog_contract.errors import INSUFFICIENT_SCOPE
-from config.tokens import AccessClaims
+from credentials.tokens import AccessClaims
 from shared_models.permissions import CATALOG_WRITE
 
 

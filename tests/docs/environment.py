@@ -2,7 +2,7 @@
 
 config/env.py is the one reader of the environment: its `env_*` functions take a variable's name.
 A read is a call to one of them (or `os.environ.get` inside that module) with the name written as
-a string. A module that passes a name held in a variable (config/cli.py's port variables) counts
+a string. A module that passes a name held in a variable (the CLI's port variables) counts
 every variable-shaped string it mentions, except those it only writes (`os.environ[...] = ...`,
 `setdefault(NAME, ...)`): it reads names it could not have written any other way.
 """

@@ -32,5 +32,5 @@ def test_every_documented_variable_is_read_by_the_project():
 def test_the_source_scan_finds_reads_written_directly_and_through_a_variable():
     found = variables_read()
     assert {"DATABASE_URL", "GATEWAY_RETRY_MAX_ATTEMPTS", "SOAP_MAX_DEPTH"} <= found
-    assert "CATALOG_REST_PORT" in found  # config/cli.py reads it through Service.port_variable
-    assert "DJANGO_SETTINGS_MODULE" not in found  # config/cli.py only sets it
+    assert "CATALOG_REST_PORT" in found  # read through Service.port_variable
+    assert "DJANGO_SETTINGS_MODULE" not in found  # catalog_cli only sets it

@@ -1,4 +1,5 @@
-"""The catalog operations the benchmark runs, each as the exact HTTP exchange a client makes:
+"""The catalog operations a client performs (the benchmark runs them, `catalog compare` and the
+gateway's /compare/ page show them), each as the exact HTTP exchange a client makes:
 REST v2 (JSON) or SOAP 1.1 (an XML envelope), directly or through the gateway, and REST-over-SOAP
 mediation (REST through the gateway with `X-Backend: soap`).
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,8 +21,7 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-from benchmarks.load import Operation
-from benchmarks.wire import Connection, WireRequest, WireResponse
+from catalog_client.wire import Connection, WireRequest, WireResponse
 from catalog_contract import elements, media_types, namespaces
 
 DEMO_EDITOR = ("editor", "editor-pass")
@@ -30,6 +31,10 @@ SEARCH = {"language": "en", "min_price": "10", "max_price": "40", "search": "the
 SEARCH_PAGE_SIZE = 20
 SAMPLE_SEQUENCE = 10**8  # the sequence number of the single operation whose bytes are counted
 _CREATE_SEQUENCE = itertools.count(1)  # unique ISBNs for every create of a benchmark process
+
+Operation = Callable[[Connection, int], Awaitable[int]]
+"""Performs one operation on a connection (the int is a per-run sequence number, for unique
+data); returns the final HTTP status."""
 
 
 @dataclass(frozen=True)
