@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape
 import orjson
 
 from catalog_contract import media_types
-from catalog_contract.errors import problem_type, title
 from catalog_contract.namespaces import SOAP11_ENVELOPE, SOAP12_ENVELOPE, SOAP_NAMESPACE
 from gateway.errors import GatewayError
 
@@ -39,8 +38,8 @@ class Answer:
 
 def problem_document(error: GatewayError, *, instance: str, request_id: str) -> dict[str, Any]:
     return {
-        "type": problem_type(error.code),
-        "title": title(error.code, "Error."),
+        "type": error.kind.problem_type,
+        "title": error.kind.title,
         "status": error.status_code,
         "detail": error.detail,
         "instance": instance,
