@@ -240,8 +240,14 @@ def test_policies_are_written_as_n_per_unit_or_n_per_seconds():
     assert Policy.parse("user", "600/minute") == Policy("user", 600, 60)
     assert Policy.parse("user", "5/30") == Policy("user", 5, 30)
     assert Policy.parse("user", "1000/hour").header == b'"user";q=1000;w=3600'
+    assert Policy.parse("user", "10/ Days") == Policy("user", 10, 86400)
     with pytest.raises(ImproperlyConfigured, match="60/minute or 60/60"):
         Policy.parse("user", "lots")
+
+
+def test_a_policy_with_an_unknown_unit_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="got '60/fortnight'"):
+        Policy.parse("user", "60/fortnight")
 
 
 def test_soap_with_ws_security_spends_the_user_budget_of_its_address(harness_factory, tight_limits):
