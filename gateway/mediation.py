@@ -394,8 +394,9 @@ def _problem(
 def _fault_problem(
     request: RestRequest, fault: SoapFault, status: int, names: Mapping[str, str]
 ) -> Answer:
-    """A SOAP fault as REST's problem: the fault's code gives REST's status (the fault's own
-    HTTP status where the code is not in the table)."""
+    """A SOAP 1.2 fault as REST's problem. The fault's HTTP status says only Sender (400) or not
+    (500), so REST's status comes from the table, by the fault's code (the fault's own status
+    for a code outside it)."""
     kind = BY_CODE.get(fault.code)
     status = kind.status if kind else status
     if fault.code == INVALID.code:

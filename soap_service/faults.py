@@ -4,25 +4,28 @@ Every fault carries the same machine-readable detail, declared once in the WSDL 
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,
 request_id?}`. Each fault class is one kind of catalog_contract.errors' table, which gives its
 faultcode and `code`, the stable machine code REST uses too (`invalid`, `not_found`,
-`stale_version` ...).
+`stale_version` ...): with the SOAP 1.2 Subcode, it is where the REST meaning of a fault lives.
 
     faultcode                     SOAP 1.1 HTTP   SOAP 1.2 HTTP (Code / Subcode)
     Client.ValidationError        500             400  Sender / tns:ValidationError
-    Client.NotFound               500             404  Sender / tns:NotFound
-    Client.AuthenticationFailed   500             401  Sender / tns:AuthenticationFailed
-    Client.PermissionDenied       500             403  Sender / tns:PermissionDenied
-    Client.Conflict               500             412 stale version, 409 in use
-    Client.RateLimited            429             429  (code quota_exceeded)
+    Client.NotFound               500             400  Sender / tns:NotFound
+    Client.AuthenticationFailed   500             400  Sender / tns:AuthenticationFailed
+    Client.PermissionDenied       500             400  Sender / tns:PermissionDenied
+    Client.Conflict               500             400  Sender / tns:Conflict (stale_version, in_use)
+    Client.RateLimited            500             400  Sender / tns:RateLimited, + Retry-After
     Client.XMLSyntaxError, Client.XMLThreat, Client.SoapError
                                   500             400
     Client.RequestTooLong 413, Client.UnsupportedMediaType 415, Client.MethodNotAllowed 405
     MustUnderstand, VersionMismatch 500           500
-    Server.Unavailable            500             503  Receiver / tns:Unavailable
+    Server.Unavailable            500             500  Receiver / tns:Unavailable, + Retry-After
     Server                        500             500  Receiver
 
-SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126, and suds parses fault
-bodies on 500 only), except rate limiting (429 with Retry-After) and refusals made before any
-SOAP processing (405, 413, 415). SOAP 1.2 refines Sender to the status REST would answer.
+SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126; suds and JAX-WS read a
+fault body on 500 only). SOAP 1.2 answers a Sender fault with 400 and every other with 500 (SOAP
+1.2 Part 2, 7.5.2.2): JAX-WS reads a SOAP 1.2 fault on 400 and 500 only and gSOAP reports any
+other status as an HTTP error without its detail, so a 404 or 429 would hide the fault. The only
+other statuses are refusals made before any SOAP processing (405, 413, 415), which the SOAP 1.2
+HTTP binding names for these cases.
 """
 
 from __future__ import annotations
@@ -67,8 +70,7 @@ class CatalogFault(Fault):
     ]
 
     kind: ClassVar[ErrorKind] = errors.SERVER_ERROR
-    status_soap11 = HTTPStatus.INTERNAL_SERVER_ERROR
-    status_soap12 = HTTPStatus.INTERNAL_SERVER_ERROR
+    refusal_status: HTTPStatus | None = None  # refused before any SOAP processing
 
     def __init__(
         self,
@@ -94,49 +96,45 @@ class CatalogFault(Fault):
         self.request_id = request_id
 
     def http_status(self, *, soap12: bool) -> HTTPStatus:
-        return self.status_soap12 if soap12 else self.status_soap11
+        if self.refusal_status is not None:
+            return self.refusal_status
+        if soap12 and self.faultcode.startswith("Client"):
+            return HTTPStatus.BAD_REQUEST
+        return HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 class ValidationErrorFault(CatalogFault):
     kind = errors.INVALID
-    status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class NotFoundFault(CatalogFault):
     kind = errors.NOT_FOUND
-    status_soap12 = HTTPStatus.NOT_FOUND
 
 
 class AuthenticationFailedFault(CatalogFault):
     kind = errors.AUTHENTICATION_FAILED
-    status_soap12 = HTTPStatus.UNAUTHORIZED
 
 
 class PermissionDeniedFault(CatalogFault):
     kind = errors.PERMISSION_DENIED
-    status_soap12 = HTTPStatus.FORBIDDEN
 
 
 class ConflictFault(CatalogFault):
     kind = errors.CONFLICT
-    status_soap12 = HTTPStatus.CONFLICT
 
 
 class StaleVersionFault(ConflictFault):
     kind = errors.STALE_VERSION
-    status_soap12 = HTTPStatus.PRECONDITION_FAILED
 
 
 class RateLimitedFault(CatalogFault):
     """Part of the published contract (the gateway's limiter answers SOAP clients with it)."""
 
     kind = errors.QUOTA_EXCEEDED
-    status_soap11 = status_soap12 = HTTPStatus.TOO_MANY_REQUESTS
 
 
 class UnavailableFault(CatalogFault):
     kind = errors.SERVICE_UNAVAILABLE
-    status_soap12 = HTTPStatus.SERVICE_UNAVAILABLE
 
 
 class ServerFault(CatalogFault):
@@ -147,22 +145,21 @@ class MalformedRequestFault(CatalogFault):
     """The request is not a SOAP message we can read (syntax, envelope, XML threat)."""
 
     kind = errors.MALFORMED_REQUEST
-    status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class RequestTooLargeFault(CatalogFault):
     kind = errors.CONTENT_TOO_LARGE
-    status_soap11 = status_soap12 = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    refusal_status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaTypeFault(CatalogFault):
     kind = errors.UNSUPPORTED_MEDIA_TYPE
-    status_soap11 = status_soap12 = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    refusal_status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class MethodNotAllowedFault(CatalogFault):
     kind = errors.METHOD_NOT_ALLOWED
-    status_soap11 = status_soap12 = HTTPStatus.METHOD_NOT_ALLOWED
+    refusal_status = HTTPStatus.METHOD_NOT_ALLOWED
 
 
 class MustUnderstandFault(CatalogFault):
