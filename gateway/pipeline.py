@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
@@ -42,7 +43,7 @@ from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
 logger = logging.getLogger("gateway.pipeline")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_WS_SECURITY_NAMESPACE = b"oasis-200401-wss-wssecurity-secext"
+_WS_SECURITY_NAMESPACE = namespaces.WSSE.encode()
 _LOOKED_UP = frozenset(
     {
         b"authorization",
@@ -217,6 +218,7 @@ class Gateway:
             subject=exchange.subject,
             client_ip=exchange.origin.client_ip,
             soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
+            metadata=routing.is_metadata(method, path, scope.get("query_string") or b""),
         )
         exchange.decision = await self.limiter.check(policy, who)
         if not exchange.decision.allowed:

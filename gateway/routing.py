@@ -13,6 +13,10 @@
 Anything else is not proxied (the router hands it to Django: the landing page at /, /healthz,
 /readyz, /metrics, /compare/).
 
+Metadata (`is_metadata`) is the documents clients set themselves up from: the WSDLs (GET
+/soap/…?wsdl, /soap12/…?wsdl), the OpenAPI document and the JWKS. It has its own rate-limit
+policy (ratelimit.py), whatever its route class.
+
 A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
 another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
 segments, empty segments (`//`), non-ASCII bytes. What is forwarded is the client's own raw
@@ -48,6 +52,8 @@ _UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
 _OWN_JOB_RESOURCES = re.compile(r"/api/(?:v2/)?(?:books/export/|jobs/|webhooks/)")
+_METADATA_PATHS = frozenset({"/api/schema/", "/.well-known/jwks.json"})
+_WSDL_QUERY = re.compile(rb"(?:^|&)wsdl(?:=|&|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,14 @@ def resolve(method: str, path: str, raw_path: bytes) -> Route:
     return Route(
         route_class, "rest", raw_path, negotiate_version=True, changes_catalog=changes_catalog
     )
+
+
+def is_metadata(method: str, path: str, query_string: bytes) -> bool:
+    if method not in SAFE_METHODS:
+        return False
+    if path.startswith(("/soap/", "/soap12/")):
+        return _WSDL_QUERY.search(query_string) is not None
+    return path in _METADATA_PATHS
 
 
 def check_path(path: str, raw_path: bytes) -> None:

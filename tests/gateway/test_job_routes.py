@@ -42,7 +42,7 @@ def envelope(operation: str) -> bytes:
         ("ImportBooks", True, False),
         ("ExportBooks", False, False),
         ("CancelJob", False, False),
-        ("GetJob", False, True),
+        ("GetJob", False, False),
     ],
 )
 def test_soap_job_operations_are_classified(operation, changes_catalog, safe):
