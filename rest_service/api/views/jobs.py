@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -16,6 +18,12 @@ from rest_framework.views import APIView
 from rest_service.api.filters import book_filter
 from rest_service.api.idempotency import idempotent
 from rest_service.api.job_inputs import CSVParser, ImportTooLarge, NDJSONParser, import_lines
+from rest_service.api.job_schema import (
+    IMPORT_BODY,
+    ExportFilterSerializer,
+    JobSerializer,
+    documented,
+)
 from rest_service.api.parsers import ORJSONParser
 from rest_service.api.permissions import ReadScope, WriteScope
 from shared_models import job_selectors, job_services
@@ -52,7 +60,7 @@ def accepted(request: Request, job: JobRecord) -> Response:
 
 
 class JobsView(APIView):
-    versioning_class = URLPathVersioning
+    versioning_class = URLPathVersioning  # routed for v2 only (rest_service.urls)
 
     def subject(self, request: Request) -> str:
         return str(request.user.pk)
@@ -64,6 +72,13 @@ class BookImportView(JobsView):
     parser_classes = [NDJSONParser, CSVParser]
     permission_classes = [WriteScope]
 
+    @documented(
+        tag="jobs",
+        summary="Import books (NDJSON or CSV) as a job",
+        request=IMPORT_BODY,
+        success=(202, JobSerializer),
+        problems=(400, 403, 409, 413, 415, 422),
+    )
     @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         lines = import_lines(request.data, request.content_type.split(";")[0].strip())
@@ -80,6 +95,13 @@ class BookExportView(JobsView):
     parser_classes = [ORJSONParser]
     permission_classes = [ReadScope]
 
+    @documented(
+        tag="jobs",
+        summary="Export books (gzipped NDJSON) as a job",
+        request=ExportFilterSerializer,
+        success=(202, JobSerializer),
+        problems=(400, 403, 409, 422),
+    )
     @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         filters = request.data if request.data else request.query_params
@@ -92,10 +114,14 @@ class BookExportView(JobsView):
 class JobDetailView(JobsView):
     permission_classes = [ReadScope]
 
+    @documented(tag="jobs", summary="Get a job", success=(200, JobSerializer), problems=(404,))
     def get(self, request: Request, job_id: str, **kwargs: Any) -> Response:
         job = job_selectors.job_get_for(subject=self.subject(request), job_id=job_id)
         return Response(job_body(request, job))
 
+    @documented(
+        tag="jobs", summary="Cancel a job", success=(200, JobSerializer), problems=(403, 404, 409)
+    )
     def delete(self, request: Request, job_id: str, **kwargs: Any) -> Response:
         job = job_services.job_cancel(subject=self.subject(request), job_id=job_id)
         return Response(job_body(request, job))
@@ -104,6 +130,12 @@ class JobDetailView(JobsView):
 class JobResultView(JobsView):
     permission_classes = [ReadScope]
 
+    @documented(
+        tag="jobs",
+        summary="Download an export's file",
+        success=(200, OpenApiResponse(OpenApiTypes.BINARY, description="gzipped NDJSON")),
+        problems=(404,),
+    )
     def get(self, request: Request, job_id: str, **kwargs: Any) -> FileResponse:
         job = job_selectors.job_model_for(subject=self.subject(request), job_id=job_id)
         record = job_selectors.job_record(job)
