@@ -9,14 +9,14 @@ import orjson
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from shared_models import job_runs, job_selectors, job_services
+from shared_models import job_runs, job_selectors, job_services, selectors, services
 from shared_models.clock import FixedClock
 from shared_models.errors import Conflict, NotFound
 from shared_models.job_models import Job
 from shared_models.job_services import ImportLine, ImportTooLarge
 from shared_models.models import Book
 from shared_models.selectors import BookFilter
-from tests.factories import book_data, make_book, make_user, valid_isbn
+from tests.factories import book_data, make_book, make_genre, make_user, valid_isbn
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,45 @@ def test_an_existing_isbn_is_an_error_for_that_line_only(clock):
     assert done.row_errors[0].line == 1
     assert done.row_errors[0].errors == {"isbn": ["A book with this ISBN already exists."]}
     assert done.created == 1
+
+
+def test_of_two_lines_with_one_isbn_the_second_is_refused(clock):
+    first = book_data()
+    job = submit("1", first, book_data(isbn=first["isbn"]), clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert (done.created, [row.line for row in done.row_errors]) == (1, [2])
+
+
+def test_imported_books_are_what_a_single_create_makes_of_the_same_input(clock):
+    genre = make_genre("poetry")
+    data = book_data(genre_slugs=[genre.slug], currency="usd")
+    job = submit("1", data, clock=clock)
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    book = selectors.book_get_by_isbn(isbn=data["isbn"])
+    assert (book.currency, [g.slug for g in book.genres], book.version) == ("USD", ["poetry"], 1)
+    assert [a.id for a in book.authors] == data["author_ids"]
+
+
+def test_a_batch_that_loses_a_race_for_an_isbn_refuses_only_that_line(clock, monkeypatch):
+    rows = [book_data(), book_data()]
+    written_by_someone_else = rows[1]["isbn"]
+    checks_done = services._check_constraints_immediately
+
+    def another_writer_slips_in():
+        make_book(isbn=written_by_someone_else)  # between the checks and the write
+        monkeypatch.setattr(services, "_check_constraints_immediately", checks_done)
+        checks_done()
+
+    monkeypatch.setattr(services, "_check_constraints_immediately", another_writer_slips_in)
+    outcomes = services.books_insert(rows=rows, clock=clock)
+
+    assert isinstance(outcomes[0], int)
+    assert outcomes[1].errors == {"isbn": ["A book with this ISBN already exists."]}
 
 
 def test_line_errors_name_the_fields_the_client_wrote(clock):
