@@ -4,15 +4,16 @@ exports as gzipped v2 NDJSON, and jobs visible to their owner and staff only."""
 
 import gzip
 from datetime import timedelta
+from pathlib import Path
 
 import orjson
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from shared_models import job_runs, job_selectors, job_services, selectors, services
+from shared_models import job_runs, job_selectors, job_services, selectors, services, webhooks
 from shared_models.clock import FixedClock
 from shared_models.errors import Conflict, NotFound
-from shared_models.job_models import Job
+from shared_models.job_models import Job, WebhookDelivery
 from shared_models.job_services import ImportLine, ImportTooLarge
 from shared_models.models import Book
 from shared_models.selectors import BookFilter
@@ -213,3 +214,22 @@ def test_a_job_is_visible_to_its_owner_and_staff_and_to_nobody_else(clock):
         job_selectors.job_get_for(subject="2", job_id=job.id)
     with pytest.raises(NotFound):
         job_selectors.job_get_for(subject="1", job_id="not-a-uuid")
+
+
+def test_a_job_that_breaks_ends_failed_with_the_reason_and_notifies_its_owners_webhooks(
+    clock, settings
+):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    endpoint, _ = webhooks.webhook_endpoint_create(
+        owner="1", data={"url": "http://127.0.0.1:9/hook", "events": ["job.failed"]}, clock=clock
+    )
+    job = submit("1", book_data(), clock=clock)
+    Path(Job.objects.get().input_path).unlink()  # the shared job-files volume lost it
+
+    job_runs.job_run(job_id=job.id, clock=clock)
+
+    done = job_selectors.job_get_for(subject="1", job_id=job.id)
+    assert done.status == "failed" and "FileNotFoundError" in done.error
+    delivery = WebhookDelivery.objects.get(endpoint_id=endpoint.id)
+    assert (delivery.event, delivery.payload["data"]["id"]) == ("job.failed", job.id)
+    assert DBTaskResult.objects.filter(args_kwargs__kwargs__message_id=delivery.message_id).exists()
