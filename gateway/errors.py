@@ -10,6 +10,7 @@ service names its own) and the SOAP faultcode a SOAP client gets instead:
     ├── InsufficientScope         403 insufficient-scope  Client.PermissionDenied
     ├── RouteNotFound             404 not-found           Client.NotFound
     ├── PayloadTooLarge           413 payload-too-large   Client.RequestTooLong
+    ├── UnsupportedMediaType      415 unsupported-media-type Client.UnsupportedMediaType
     ├── HeadersTooLarge           431 headers-too-large   Client.RequestTooLong
     ├── QuotaExceeded             429 quota-exceeded      Client.RateLimited
     └── UpstreamUnavailable       502 bad-gateway         Server.Unavailable
@@ -90,6 +91,13 @@ class PayloadTooLarge(GatewayError):
     code = "payload_too_large"
     soap_faultcode = "Client.RequestTooLong"
     default_detail = "The request body is too large."
+
+
+class UnsupportedMediaType(GatewayError):
+    status_code = 415
+    code = "unsupported_media_type"
+    soap_faultcode = "Client.UnsupportedMediaType"
+    default_detail = "The request body is in a form the gateway does not accept."
 
 
 class HeadersTooLarge(GatewayError):

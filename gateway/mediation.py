@@ -42,6 +42,7 @@ from gateway.errors import UpstreamUnavailable
 from gateway.problems import PROBLEM_CONTENT_TYPE, TITLES, Answer, problem_type
 from gateway.retry import ATTEMPTS, IDEMPOTENT, UPSTREAM
 from gateway.soap_envelopes import MalformedAnswer, SoapFault
+from service_http import codings
 
 if TYPE_CHECKING:
     from gateway.pipeline import MediationRequest
@@ -338,7 +339,8 @@ def _price(value: Any, names: dict[str, str], errors: dict[str, list[str]]) -> d
 
 def _soap_headers(headers: Mapping[str, str]) -> dict[str, str]:
     forwarded = {name: value for name, value in headers.items() if name in FORWARDED_HEADERS}
-    return {**forwarded, "content-type": soap_envelopes.CONTENT_TYPE}
+    # identity: the gateway reads the answer, so compressing it on loopback only costs CPU twice
+    return {**forwarded, "content-type": soap_envelopes.CONTENT_TYPE, "accept-encoding": "identity"}
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -383,7 +385,9 @@ def _not_modified(header: str | None, version: int) -> bool:
     if not header:
         return False
     tags = parse_etags(header)
-    return tags == ["*"] or f'"{version}"' in {tag.removeprefix("W/") for tag in tags}
+    return tags == ["*"] or f'"{version}"' in {
+        codings.without_coding(tag.removeprefix("W/")) for tag in tags
+    }
 
 
 def _problem(

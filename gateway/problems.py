@@ -7,7 +7,7 @@ handles one format whether the gateway or the service answered. Every gateway pr
 carries the request id.
 
 SOAP faults follow the SOAP service's table: a SOAP 1.1 fault is sent with HTTP 500 except for
-refusals made before any SOAP processing (413, 431) and rate limiting (429); a SOAP 1.2 fault
+refusals made before any SOAP processing (413, 415, 431) and rate limiting (429); a SOAP 1.2 fault
 keeps the status REST would answer. The detail is the service's `tns:CatalogFault`
 {code, retry_after?, request_id}.
 """
@@ -35,6 +35,7 @@ TITLES = {
     "not_found": "Not found.",
     "payload_too_large": "The request body is too large.",
     "headers_too_large": "The request headers are too large.",
+    "unsupported_media_type": "Unsupported media type.",
     "quota_exceeded": "Too many requests.",
     "bad_gateway": "The service behind the gateway failed.",
     "service_unavailable": "The service is unavailable.",
@@ -46,7 +47,7 @@ TITLES = {
     "permission_denied": "You may not do this.",
 }
 
-_SOAP11_KEEPS_STATUS = frozenset({413, 429, 431})
+_SOAP11_KEEPS_STATUS = frozenset({413, 415, 429, 431})
 
 
 @dataclass(slots=True)

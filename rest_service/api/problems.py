@@ -37,6 +37,7 @@ from rest_framework.views import set_rollback
 from rest_service.api.authentication import WWW_AUTHENTICATE
 from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
+from service_http.request_decoding import UnsupportedContentCoding
 from shared_models.errors import CatalogError, InUse, NotFound, StaleVersion, ValidationError
 
 logger = logging.getLogger("rest_service.errors")
@@ -126,6 +127,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
 def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
     if isinstance(exc, RequestDataTooBig):
         return 413, "content_too_large", "The request body is larger than this service accepts."
+    if isinstance(exc, UnsupportedContentCoding):
+        return 415, "unsupported_media_type", str(exc)
     return 400, "bad_request", "The request was refused as unsafe."
 
 
