@@ -87,12 +87,13 @@ def _strip_coded_validators(request: HttpRequest) -> list[str]:
 
 def _answer_with_held_validator(response: HttpResponse, held: list[str]) -> None:
     """A 304 names the representation the client holds (RFC 9111 4.3.4 uses it to pick the
-    stored response to freshen): the variant's tag the client sent, if it sent one."""
+    stored response to freshen): the tag of the coded variant the client holds, if it named
+    one, as the 200 would have carried it (strong)."""
     if not response.has_header("ETag"):
         return
     patch_vary_headers(response, ("Accept-Encoding",))
-    current = response["ETag"].removeprefix("W/")
-    for tag in held:
-        if codings.without_coding(tag).removeprefix("W/") == current and tag != current:
+    current = response["ETag"]
+    for tag in (tag.removeprefix("W/") for tag in held):
+        if tag != current and codings.without_coding(tag) == current:
             response["ETag"] = tag
             return

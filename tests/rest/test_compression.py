@@ -73,14 +73,19 @@ def test_a_gzip_book_has_its_own_etag(anonymous, always):
     assert anonymous.get(f"/api/v2/books/{book.pk}/")["ETag"] == '"1"'
 
 
-@pytest.mark.parametrize("held", ['"1-gzip"', '"1-br"', '"1"', 'W/"1-gzip"'])
-def test_any_variants_validator_of_unchanged_content_is_answered_304(anonymous, always, held):
+@pytest.mark.parametrize(
+    ("held", "answered"),
+    [('"1-gzip"', '"1-gzip"'), ('"1-br"', '"1-br"'), ('"1"', '"1"'), ('W/"1-gzip"', '"1-gzip"')],
+)
+def test_any_variants_validator_of_unchanged_content_is_answered_304(
+    anonymous, always, held, answered
+):
     book = make_book()
     response = anonymous.get(
         f"/api/v2/books/{book.pk}/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=held
     )
     assert response.status_code == 304
-    assert response["ETag"] == held
+    assert response["ETag"] == answered
     assert "Accept-Encoding" in response["Vary"]
 
 
