@@ -27,9 +27,12 @@ CONTENT_ENCODING = b"content-encoding"
 ACCEPT_ENCODING = b"accept-encoding"
 
 
-def decoded_body(body: bytes, content_encoding: bytes | None, limit: int) -> bytes:
-    """The request body without its content coding; `body` as it is when it has none."""
-    header = content_encoding.decode("latin-1") if content_encoding is not None else None
+def decoded_body(body: bytes, headers: Headers, limit: int) -> bytes:
+    """The request body without its content coding; `body` as it is when it has none. Every
+    Content-Encoding line counts (two `gzip` lines are gzip twice, refused like `gzip, gzip`)."""
+    header = ", ".join(
+        value.decode("latin-1") for name, value in headers if name == CONTENT_ENCODING
+    )
     try:
         if codings.request_coding(header) is None:
             return body

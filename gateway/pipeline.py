@@ -208,7 +208,8 @@ class Gateway:
             )
             upstream_path, accept, version = negotiated.path, negotiated.accept, negotiated.version
         body = await proxy.read_body(receive, self.max_body_bytes, found.get(b"content-length"))
-        body = compression.decoded_body(body, found.get(b"content-encoding"), self.max_body_bytes)
+        if b"content-encoding" in found:
+            body = compression.decoded_body(body, scope["headers"], self.max_body_bytes)
         call = soap.soap_call(path, method, body) if route.route_class is RouteClass.SOAP else None
         write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
 

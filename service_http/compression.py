@@ -5,7 +5,7 @@ expression that ignores q-values (`gzip;q=0` still gets gzip), compresses bodies
 above 200 bytes, and weakens the ETag (`W/"3"`) instead of giving the compressed representation
 its own, so a client's If-Match could never be strong again. This one:
 
-- compresses JSON, XML and text bodies of at least COMPRESSION_MIN_BYTES (read when the
+- compresses JSON and XML bodies of at least COMPRESSION_MIN_BYTES (read when the
   middleware is built) in br or gzip as the client prefers; smaller bodies go as they are, unless
   the client refused identity, and a coding that does not make the body smaller is not used;
 - never compresses a path under COMPRESSION_EXCLUDED_PATHS (the token endpoints: a secret

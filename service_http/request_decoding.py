@@ -41,7 +41,7 @@ class DecodingStream:
 
     def __init__(self, raw: IO[bytes], header: str, limit: int) -> None:
         self._raw = raw
-        self._header = header
+        self._header = header  # checked when the body is read: see the module docstring
         self._decoder = codings.BoundedGzipDecoder(limit)
         self._buffer = b""
         self._done = False

@@ -144,6 +144,17 @@ def test_a_soap_body_in_another_coding_is_an_unsupported_media_type_fault(harnes
     assert soap.requests == []
 
 
+def test_a_body_coded_twice_on_two_header_lines_is_refused(harness_factory):
+    async def scenario(gw):
+        coded = [*SOAP11, ("Content-Encoding", "gzip"), ("Content-Encoding", "gzip")]
+        body = gzip.compress(gzip.compress(ENVELOPE))
+        return await gw.request("POST", "/soap/catalog/", headers=coded, body=body), gw.soap
+
+    reply, soap = harness_factory(scenario)
+    assert reply.status == 415
+    assert soap.requests == []
+
+
 def test_a_rest_body_in_another_coding_is_an_unsupported_media_type_problem(harness_factory):
     async def scenario(gw):
         coded = [("Content-Encoding", "deflate"), ("Content-Type", "application/json")]
