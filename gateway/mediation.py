@@ -52,6 +52,22 @@ BOOKS_PATH = "/api/v2/books/"
 _BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
 MAX_ID = 2**63 - 1
 
+# The SOAP service's fault codes (tns:CatalogFault/code) whose REST status is not the fault's own
+# (400 for the other Sender faults, 500 for the other Receiver faults).
+REST_STATUS_OF_FAULT = {
+    "not_found": 404,
+    "not_authenticated": 401,
+    "authentication_failed": 401,
+    "invalid_token": 401,
+    "permission_denied": 403,
+    "insufficient_scope": 403,
+    "conflict": 409,
+    "in_use": 409,
+    "stale_version": 412,
+    "throttled": 429,
+    "unavailable": 503,
+}
+
 JSON = b"application/json"
 INVALID_DETAIL = "The input is invalid."
 WWW_AUTHENTICATE = 'Bearer realm="catalog"'
@@ -414,17 +430,19 @@ def _problem(
 def _fault_problem(
     request: RestRequest, fault: SoapFault, status: int, names: Mapping[str, str]
 ) -> Answer:
-    """A SOAP 1.2 fault (whose HTTP status is already REST's) as REST's problem."""
+    """A SOAP 1.2 fault as REST's problem. The fault's HTTP status says only Sender (400) or
+    not (500), so REST's status comes from the fault's machine code where REST has its own."""
     if fault.code == "invalid":
         errors: dict[str, list[str]] = {}
         for soap_name, messages in fault.errors.items():
             errors.setdefault(rest_field_name(soap_name, names), []).extend(messages)
         return _problem(request, "invalid", 400, INVALID_DETAIL, errors=errors)
-    if fault.code == "malformed_request" or status == 400:
+    rest_status = REST_STATUS_OF_FAULT.get(fault.code, status)
+    if rest_status == 400:
         return _problem(request, "invalid", 400, fault.message)
-    if status >= 500:
-        return _problem(request, "server_error", status, fault.message)
-    return _problem(request, fault.code, status, fault.message)
+    if rest_status >= 500:
+        return _problem(request, "server_error", rest_status, fault.message)
+    return _problem(request, fault.code, rest_status, fault.message)
 
 
 def rest_field_name(soap_name: str, names: Mapping[str, str]) -> str:

@@ -220,6 +220,7 @@ class Gateway:
             subject=exchange.subject,
             client_ip=exchange.origin.client_ip,
             soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
+            metadata=routing.is_metadata(method, path, scope.get("query_string") or b""),
         )
         exchange.decision = await self.limiter.check(policy, who)
         if not exchange.decision.allowed:

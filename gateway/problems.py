@@ -6,9 +6,11 @@ code with hyphens; rate limiting uses the IANA-registered quota-exceeded type), 
 handles one format whether the gateway or the service answered. Every gateway problem also
 carries the request id.
 
-SOAP faults follow the SOAP service's table: a SOAP 1.1 fault is sent with HTTP 500 except for
-refusals made before any SOAP processing (413, 415, 431) and rate limiting (429); a SOAP 1.2 fault
-keeps the status REST would answer. The detail is the service's `tns:CatalogFault`
+SOAP faults follow the SOAP service's table (soap_service.faults): a SOAP 1.1 fault is sent with
+HTTP 500, a SOAP 1.2 fault with 400 when it is the client's (Sender) and 500 otherwise, because
+JAX-WS and gSOAP read a fault body on no other status; refusals made before any SOAP processing
+(413, 415, 431) keep theirs. Rate limiting and an open circuit keep their Retry-After header; the
+REST meaning travels in the Subcode and the detail, the service's `tns:CatalogFault`
 {code, retry_after?, request_id}.
 """
 
@@ -47,7 +49,7 @@ TITLES = {
     "permission_denied": "You may not do this.",
 }
 
-_SOAP11_KEEPS_STATUS = frozenset({413, 415, 429, 431})
+_SOAP_KEEPS_STATUS = frozenset({413, 415, 431})
 
 
 @dataclass(slots=True)
@@ -82,10 +84,8 @@ def render(
     """The response for `error`: a SOAP fault when the request was SOAP, else a problem."""
     headers = [(name.lower().encode(), value.encode()) for name, value in error.headers.items()]
     if soap_version is not None:
-        status = error.status_code
-        if soap_version == "1.1" and status not in _SOAP11_KEEPS_STATUS:
-            status = 500
         body, content_type = soap_fault(error, soap_version, request_id)
+        status = soap_fault_status(error, soap_version)
         return Answer(status, [(b"content-type", content_type), *headers], body)
     document = problem_document(error, instance=instance, request_id=request_id)
     return Answer(
@@ -93,6 +93,14 @@ def render(
         [(b"content-type", PROBLEM_CONTENT_TYPE), *headers],
         orjson.dumps(document),
     )
+
+
+def soap_fault_status(error: GatewayError, version: str) -> int:
+    if error.status_code in _SOAP_KEEPS_STATUS:
+        return error.status_code
+    if version == "1.2" and error.soap_faultcode.startswith("Client"):
+        return 400
+    return 500
 
 
 def soap_fault(error: GatewayError, version: str, request_id: str) -> tuple[bytes, bytes]:

@@ -6,9 +6,8 @@ spends most of its time turning XML into objects (and the objects would still ne
 JSON), while one lxml parse and a walk over the elements in WSDL order build REST v2's dicts
 directly; docs/design.md (Mediation) has the measured figures.
 
-SOAP 1.2 rather than 1.1 because its faults keep the status REST would answer (404, 400, 401,
-403; 503 for Server.Unavailable), so the retry and breaker transports classify them as they
-classify REST's answers, with no SOAP knowledge of their own.
+SOAP 1.2 rather than 1.1 because its Code says whose fault it is (Sender 400, Receiver 500);
+the REST status mediation answers comes from the fault's machine code (mediation).
 
 Answers are parsed with DTDs, entities and network access refused, like any XML the gateway
 reads; a body that is not a SOAP answer of ours raises MalformedAnswer.

@@ -3,25 +3,28 @@
 Every fault carries the same machine-readable detail, declared once in the WSDL (`_throws`):
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,
 request_id?}`. `code` is the stable machine code REST uses too (`invalid`, `not_found`,
-`stale_version` ...).
+`stale_version` ...): with the SOAP 1.2 Subcode, it is where the REST meaning of a fault lives.
 
     faultcode                     SOAP 1.1 HTTP   SOAP 1.2 HTTP (Code / Subcode)
     Client.ValidationError        500             400  Sender / tns:ValidationError
-    Client.NotFound               500             404  Sender / tns:NotFound
-    Client.AuthenticationFailed   500             401  Sender / tns:AuthenticationFailed
-    Client.PermissionDenied       500             403  Sender / tns:PermissionDenied
-    Client.Conflict               500             412 stale version, 409 in use
-    Client.RateLimited            429             429
+    Client.NotFound               500             400  Sender / tns:NotFound
+    Client.AuthenticationFailed   500             400  Sender / tns:AuthenticationFailed
+    Client.PermissionDenied       500             400  Sender / tns:PermissionDenied
+    Client.Conflict               500             400  Sender / tns:Conflict (stale_version, in_use)
+    Client.RateLimited            500             400  Sender / tns:RateLimited, + Retry-After
     Client.XMLSyntaxError, Client.XMLThreat, Client.SoapError
                                   500             400
     Client.RequestTooLong 413, Client.UnsupportedMediaType 415, Client.MethodNotAllowed 405
     MustUnderstand, VersionMismatch 500           500
-    Server.Unavailable            500             503  Receiver / tns:Unavailable
+    Server.Unavailable            500             500  Receiver / tns:Unavailable, + Retry-After
     Server                        500             500  Receiver
 
-SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126, and suds parses fault
-bodies on 500 only), except rate limiting (429 with Retry-After) and refusals made before any
-SOAP processing (405, 413, 415). SOAP 1.2 refines Sender to the status REST would answer.
+SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126; suds and JAX-WS read a
+fault body on 500 only). SOAP 1.2 answers a Sender fault with 400 and every other with 500 (SOAP
+1.2 Part 2, 7.5.2.2): JAX-WS reads a SOAP 1.2 fault on 400 and 500 only and gSOAP reports any
+other status as an HTTP error without its detail, so a 404 or 429 would hide the fault. The only
+other statuses are refusals made before any SOAP processing (405, 413, 415), which the SOAP 1.2
+HTTP binding names for these cases.
 """
 
 from __future__ import annotations
@@ -64,8 +67,7 @@ class CatalogFault(Fault):
 
     faultcode_default = "Server"
     machine_code = "server_error"
-    status_soap11 = HTTPStatus.INTERNAL_SERVER_ERROR
-    status_soap12 = HTTPStatus.INTERNAL_SERVER_ERROR
+    refusal_status: HTTPStatus | None = None  # refused before any SOAP processing
 
     def __init__(
         self,
@@ -90,42 +92,40 @@ class CatalogFault(Fault):
         self.request_id = request_id
 
     def http_status(self, *, soap12: bool) -> HTTPStatus:
-        return self.status_soap12 if soap12 else self.status_soap11
+        if self.refusal_status is not None:
+            return self.refusal_status
+        if soap12 and self.faultcode.startswith("Client"):
+            return HTTPStatus.BAD_REQUEST
+        return HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 class ValidationErrorFault(CatalogFault):
     faultcode_default = "Client.ValidationError"
     machine_code = "invalid"
-    status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class NotFoundFault(CatalogFault):
     faultcode_default = "Client.NotFound"
     machine_code = "not_found"
-    status_soap12 = HTTPStatus.NOT_FOUND
 
 
 class AuthenticationFailedFault(CatalogFault):
     faultcode_default = "Client.AuthenticationFailed"
     machine_code = "authentication_failed"
-    status_soap12 = HTTPStatus.UNAUTHORIZED
 
 
 class PermissionDeniedFault(CatalogFault):
     faultcode_default = "Client.PermissionDenied"
     machine_code = "permission_denied"
-    status_soap12 = HTTPStatus.FORBIDDEN
 
 
 class ConflictFault(CatalogFault):
     faultcode_default = "Client.Conflict"
     machine_code = "conflict"
-    status_soap12 = HTTPStatus.CONFLICT
 
 
 class StaleVersionFault(ConflictFault):
     machine_code = "stale_version"
-    status_soap12 = HTTPStatus.PRECONDITION_FAILED
 
 
 class RateLimitedFault(CatalogFault):
@@ -133,13 +133,11 @@ class RateLimitedFault(CatalogFault):
 
     faultcode_default = "Client.RateLimited"
     machine_code = "throttled"
-    status_soap11 = status_soap12 = HTTPStatus.TOO_MANY_REQUESTS
 
 
 class UnavailableFault(CatalogFault):
     faultcode_default = "Server.Unavailable"
     machine_code = "unavailable"
-    status_soap12 = HTTPStatus.SERVICE_UNAVAILABLE
 
 
 class ServerFault(CatalogFault):
@@ -151,25 +149,24 @@ class MalformedRequestFault(CatalogFault):
 
     faultcode_default = "Client.SoapError"
     machine_code = "malformed_request"
-    status_soap12 = HTTPStatus.BAD_REQUEST
 
 
 class RequestTooLargeFault(CatalogFault):
     faultcode_default = "Client.RequestTooLong"
     machine_code = "request_too_large"
-    status_soap11 = status_soap12 = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    refusal_status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaTypeFault(CatalogFault):
     faultcode_default = "Client.UnsupportedMediaType"
     machine_code = "unsupported_media_type"
-    status_soap11 = status_soap12 = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    refusal_status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class MethodNotAllowedFault(CatalogFault):
     faultcode_default = "Client.MethodNotAllowed"
     machine_code = "method_not_allowed"
-    status_soap11 = status_soap12 = HTTPStatus.METHOD_NOT_ALLOWED
+    refusal_status = HTTPStatus.METHOD_NOT_ALLOWED
 
 
 class MustUnderstandFault(CatalogFault):

@@ -125,7 +125,7 @@ def test_a_book_still_at_the_version_named_in_if_none_match_is_a_304() -> None:
 def test_a_missing_book_is_rest_s_404_problem() -> None:
     fault = fault_answer("not_found", "Book 9 does not exist.", "NotFound")
     status, headers, body = mediate(
-        soap(answer(404, fault)), rest_request("GET", "/api/v2/books/9/")
+        soap(answer(400, fault)), rest_request("GET", "/api/v2/books/9/")
     )
     assert status == 404
     assert headers["content-type"] == "application/problem+json"
@@ -228,6 +228,12 @@ def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> No
     assert upstream.calls == 1
 
 
+def test_an_unavailable_fault_on_500_is_rest_s_503_problem() -> None:
+    fault = answer(500, fault_answer("unavailable", "The database is unreachable.", "Unavailable"))
+    status, _, body = mediate(soap(fault), rest_request("GET", "/api/v2/books/7/"))
+    assert (status, body["status"], body["detail"]) == (503, 503, "The database is unreachable.")
+
+
 def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
     unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, then=answer(200, book_answer()))
@@ -310,9 +316,10 @@ def test_create_validation_errors_from_soap_carry_rest_v2_field_names() -> None:
 
 
 def test_a_soap_authentication_fault_is_rest_s_401_with_its_challenge() -> None:
+    """The SOAP 1.2 fault travels on 400 (Sender); REST's status comes from its code."""
     fault = fault_answer("not_authenticated", "Credentials needed.", "AuthenticationFailed")
     request = rest_request("POST", "/api/v2/books/", body=BOOK)
-    status, headers, body = mediate(soap(answer(401, fault)), request)
+    status, headers, body = mediate(soap(answer(400, fault)), request)
     assert status == 401
     assert headers["www-authenticate"] == 'Bearer realm="catalog"'
     assert body["type"] == "https://bookcatalog.example/problems/not-authenticated"
