@@ -34,6 +34,8 @@ REQUEST_CODINGS = frozenset({GZIP, "x-gzip"})  # x-gzip: RFC 9110 8.4.1.3 says t
 GZIP_LEVEL = 6  # zlib's default: the usual size/CPU balance for dynamic responses
 BROTLI_QUALITY = 5  # dynamic content: quality 11 (the library default) costs ~100x the CPU
 DECODE_CHUNK_BYTES = 64 * 1024
+# identity, when neither it nor `*` is named: acceptable, but after any coding the client named
+_UNNAMED_IDENTITY = 0.001
 
 # JSON and XML (SOAP 1.1 is text/xml), plus plain text. Not HTML: the admin's and other pages
 # carry CSRF tokens next to reflected input, what BREACH reads through compressed lengths.
@@ -93,7 +95,7 @@ def choose_coding(header: str | None) -> str | None:
         quality = accepted.get(coding, wildcard or 0.0)
         if quality > best_quality:
             best, best_quality = coding, quality
-    identity = accepted.get(IDENTITY, wildcard if wildcard is not None else 0.001)
+    identity = accepted.get(IDENTITY, wildcard if wildcard is not None else _UNNAMED_IDENTITY)
     if best is not None and (IDENTITY not in accepted or best_quality >= identity):
         return best
     return IDENTITY if identity > 0 else best
@@ -129,7 +131,8 @@ def compress(body: bytes, coding: str) -> bytes:
 
 
 def _gzip(body: bytes) -> bytes:
-    """gzip with mtime 0 (as gzip.compress(mtime=0)): equal input, equal bytes, so one ETag."""
+    """gzip with mtime 0 (zlib's own header): equal input, equal bytes, as the strong `-gzip`
+    ETag promises (Brotli's output is deterministic too)."""
     compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     return compressor.compress(body) + compressor.flush()
 
