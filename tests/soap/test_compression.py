@@ -76,7 +76,7 @@ def test_a_zip_bomb_is_a_request_too_long_fault_after_at_most_the_limit_and_a_ch
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 200_000
     decoders = record_decoders(monkeypatch)
     response = post_envelope(client, gzip_bomb(), version, HTTP_CONTENT_ENCODING="gzip")
-    fault = assert_fault(response, version, "Client.RequestTooLong", "request_too_large")
+    fault = assert_fault(response, version, "Client.RequestTooLong", "content_too_large")
     assert fault.status == 413
     assert max(decoder.produced for decoder in decoders) <= 200_000 + 64 * 1024
 
