@@ -18,7 +18,7 @@ import pytest
 from tests.processes import CATALOG, REPO, Stack, live_stack
 
 JOB_ENV = {
-    "JOB_BATCH_SIZE": "20",
+    "JOB_BATCH_SIZE": "5",
     "JOB_LEASE_SECONDS": "3",
     "JOB_IMPORT_MAX_LINES": "3000",
     "WEBHOOK_RETRY_BASE_SECONDS": "0.3",
