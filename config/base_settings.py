@@ -30,12 +30,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE: list[str] = []
 
-# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the access log outermost (it
-# sees every answer, the security middleware's redirects too), the request id it quotes, then
-# the secure headers below.
+# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the request id outermost (it
+# binds the ids every log line of the request carries, the access line's too), the access log
+# (it sees every answer, the security middleware's redirects too), then the secure headers below.
 SERVICE_MIDDLEWARE = [
-    "service_http.access_log.AccessLogMiddleware",
     "service_http.request_id.RequestIdMiddleware",
+    "service_http.access_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

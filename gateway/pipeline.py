@@ -38,6 +38,7 @@ from gateway.problems import Answer
 from gateway.ratelimit import Decision, RateLimiter
 from gateway.routing import Route, RouteClass
 from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
+from telemetry import log_context
 
 logger = logging.getLogger("gateway.pipeline")
 
@@ -167,6 +168,9 @@ class Gateway:
             traceparent=traceparent(found.get(b"traceparent")),
             origin=origin(scope, self.trusted_proxies),
         )
+        bound = log_context.bind(
+            exchange.request_id.decode("latin-1"), exchange.traceparent.decode("latin-1")
+        )
         try:
             await self._handle(exchange, found, scope, receive, send)
         except GatewayError as error:
@@ -183,6 +187,7 @@ class Gateway:
                 await self._refuse(exchange, GatewayError(), send)
         finally:
             self._record(exchange)
+            log_context.unbind(bound)
 
     async def _handle(
         self,
