@@ -15,7 +15,7 @@ from pathlib import Path
 from catalog_cli.database import prepare
 from catalog_cli.errors import CliError
 from catalog_cli.services import SCALED_SERVICES, SERVICES, Service, listen_host
-from config.env import BASE_DIR, compare_page_enabled, env_str
+from config.env import BASE_DIR, compare_page_enabled, env_str, var_dir
 
 SCALED_DEFAULTS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/catalog",
@@ -28,6 +28,9 @@ def serve(args: argparse.Namespace) -> None:
     port = args.port or service.port
     host = args.host or listen_host()
     os.environ["DJANGO_SETTINGS_MODULE"] = service.settings
+    if service.name != "gateway":  # gunicorn's workers: Prometheus counts go to shared files
+        default = var_dir() / "prometheus" / f"{service.name}-{port}"
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(default))
     os.chdir(BASE_DIR)
     command = service.server_command(host, port)
     os.execv(command[0], command)

@@ -36,10 +36,15 @@ MIDDLEWARE: list[str] = []
 SERVICE_MIDDLEWARE = [
     "service_http.request_id.RequestIdMiddleware",
     "service_http.access_log.AccessLogMiddleware",
+    "telemetry.service_metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
+
+# /metrics (every service): with a token, for `Authorization: Bearer <token>` only; without one,
+# for clients on loopback only (telemetry/prometheus.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Secure headers (SecurityMiddleware, XFrameOptionsMiddleware). HTTPS is terminated in front of
 # us, so HSTS, the HTTPS redirect and secure cookies are opt-in: they are right only where every

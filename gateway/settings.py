@@ -9,6 +9,7 @@ from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_
 
 INSTALLED_APPS: list[str] = ["gateway.compare"]
 DATABASES: dict = {}
+SERVICE_NAME = "gateway"
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [

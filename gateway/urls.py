@@ -4,8 +4,8 @@ from django.urls import include, path
 
 from gateway.health import readyz
 from gateway.landing import landing
-from gateway.metrics import metrics_view
 from service_http.health import healthz
+from telemetry.prometheus import metrics_view
 
 urlpatterns = [
     path("", landing),

@@ -11,6 +11,7 @@ from rest_service.api.tokens import TokenObtainView, TokenRefreshView, TokenVeri
 from rest_service.api.views.books import BookViewSet
 from rest_service.api.views.references import AuthorViewSet, GenreViewSet, PublisherViewSet
 from service_http.health import healthz
+from telemetry.prometheus import metrics_view
 
 catalog = SimpleRouter()
 catalog.register("books", BookViewSet, basename="book")
@@ -20,6 +21,7 @@ catalog.register("genres", GenreViewSet, basename="genre")
 
 urlpatterns = [
     path("healthz", healthz("rest")),
+    path("metrics", metrics_view),
     re_path(r"^api/(?P<version>v1|v2)/", include(catalog.urls)),
     path("api/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("api/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
