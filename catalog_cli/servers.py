@@ -161,6 +161,7 @@ def run(args: argparse.Namespace) -> None:
     for service in SERVICES.values():
         _check_port_free(host, service.port, service.port_variable)
     prepare(args)
+    os.environ.setdefault("CATALOG_TRACE_STORE", "true")  # the embedded default keeps traces
     banner = _banner(host, [SERVICES["gateway"].port], demo_users=_demo_users_enabled())
     _supervise("Procfile", host, SERVICES, banner)
 
