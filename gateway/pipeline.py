@@ -180,6 +180,7 @@ class Gateway:
         send: proxy.Send,
     ) -> None:
         exchange.traceparent = tracing.current_traceparent() or exchange.traceparent
+        tracing.annotate("catalog.request_id", exchange.request_id.decode("latin-1"))
         bound = log_context.bind(
             exchange.request_id.decode("latin-1"), exchange.traceparent.decode("latin-1")
         )

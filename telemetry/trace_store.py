@@ -21,6 +21,7 @@ from telemetry.prometheus import client_on_loopback
 from telemetry.tracing import trace_directory
 
 MAX_BYTES = 4 * 1024 * 1024
+REQUEST_ID_ATTRIBUTE = "catalog.request_id"
 
 
 class SpanFileExporter(SpanExporter):
@@ -74,6 +75,20 @@ def read_trace(directory: Path, trace_id: str) -> list[dict[str, Any]]:
             continue
         spans.extend(orjson.loads(line) for line in content.splitlines() if needle in line)
     return sorted(spans, key=lambda span: span["start_ns"])
+
+
+def find_trace_id(directory: Path, request_id: str) -> str | None:
+    """The trace whose gateway span recorded this X-Request-ID (REQUEST_ID_ATTRIBUTE)."""
+    needle = orjson.dumps({REQUEST_ID_ATTRIBUTE: request_id})[1:-1]
+    for path in sorted(directory.glob("*.jsonl*")):
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue
+        for line in content.splitlines():
+            if needle in line:
+                return orjson.loads(line)["trace_id"]
+    return None
 
 
 def trace_view(request: HttpRequest, trace_id: str) -> HttpResponse:

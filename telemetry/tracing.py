@@ -129,6 +129,12 @@ def event(name: str, **attributes: Any) -> None:
         trace.get_current_span().add_event(name, attributes=attributes)
 
 
+def annotate(key: str, value: str) -> None:
+    """An attribute on the current span, when tracing is on."""
+    if _enabled:
+        trace.get_current_span().set_attribute(key, value)
+
+
 def rename_current_span(name: str) -> None:
     if _enabled:
         trace.get_current_span().update_name(name)

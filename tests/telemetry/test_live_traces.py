@@ -6,13 +6,17 @@ trace store that the gateway serves at /traces/<id>."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from django.test import Client
 
+from gateway import settings as gateway_settings
+from tests.gateway.compare.pages import run
 from tests.processes import Stack, live_stack
 from tests.soap.conftest import CONTENT_TYPES, envelope
 from tests.telemetry.otlp_receiver import Receiver, otlp_receiver
@@ -103,3 +107,22 @@ def test_the_gateway_serves_a_trace_from_the_local_store_to_loopback(traced):
     spans = wait_for(stored, {"catalog-gateway", "catalog-rest"})
     assert all(span["trace_id"] == trace_id for span in spans)
     assert [s["end_ns"] >= s["start_ns"] for s in spans] == [True] * len(spans)
+
+
+def test_the_compare_page_draws_each_sides_trace_down_to_its_sql(traced, settings, tmp_path):
+    stack, _ = traced
+    settings.ROOT_URLCONF = "gateway.urls"
+    settings.MIDDLEWARE = []
+    settings.TEMPLATES = gateway_settings.TEMPLATES
+    settings.GATEWAY_COMPARE_PAGE = True
+    settings.GATEWAY_COMPARE_TRACES = True
+    settings.GATEWAY_COMPARE_URL = stack.url("gateway")
+    settings.GATEWAY_COMPARE_REPORT_DIR = str(tmp_path / "no-report")
+    result = run(Client(), operation="get_book", book_id=1)
+    assert result.status == 200
+    for protocol in ("rest", "soap"):
+        column = result.column(protocol)
+        kinds = re.findall(r'data-kind="(\w+)"', column)
+        assert {"gateway", "upstream", "sql"} <= set(kinds), (protocol, kinds)
+        assert re.search(r'data-trace="[0-9a-f]{32}"', column)
+    assert ">GetBook <small>catalog-soap" in result.column("soap")
