@@ -11,7 +11,7 @@ RUN python -m venv /opt/venv
 # Dependencies in a layer of their own, keyed by pyproject.toml only: a code change reuses it.
 COPY pyproject.toml README.md ./
 RUN mkdir config credentials service_http catalog_cli catalog_client shared_models rest_service \
-    soap_service gateway benchmarks \
+    soap_service gateway benchmarks telemetry \
     && /opt/venv/bin/pip install . \
     && /opt/venv/bin/pip uninstall --yes book-catalog-gateway
 COPY config ./config
@@ -24,6 +24,7 @@ COPY rest_service ./rest_service
 COPY soap_service ./soap_service
 COPY gateway ./gateway
 COPY benchmarks ./benchmarks
+COPY telemetry ./telemetry
 RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim AS runtime
