@@ -19,7 +19,7 @@ from soap_service.faults import (
 from soap_service.protocol import CatalogSoap11, CatalogSoap12
 from soap_service.service import CatalogService
 from soap_service.types import TNS
-from telemetry import service_metrics, tracing
+from telemetry import service_metrics
 
 # MethodContext.close() runs a full gc.collect() at most once per MIN_GC_INTERVAL (1 s) "to return
 # file descriptors in a timely manner": a 10-50 ms pause on a busy worker, for nothing we need.
@@ -53,7 +53,6 @@ def name_operation(ctx: Any) -> None:
     if ctx.descriptor is not None:
         version = "1.2" if isinstance(ctx.app.in_protocol, CatalogSoap12) else "1.1"
         service_metrics.name_route(ctx.transport.req, ctx.descriptor.name, version)
-        tracing.rename_current_span(ctx.descriptor.name)
 
 
 def answer_fault(ctx: Any) -> None:

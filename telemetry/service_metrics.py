@@ -103,7 +103,7 @@ class MetricsMiddleware:
         with connection.execute_wrapper(queries):
             response = self.get_response(request)
         elapsed = time.perf_counter() - started
-        route, version = _route(request)
+        route, version = route_of(request)
         status = str(response.status_code)
         bound(REQUESTS, self.service, route, version, request.method or "-", status).inc()
         bound(REQUEST_DURATION, self.service, route, version).observe(elapsed)
@@ -112,7 +112,8 @@ class MetricsMiddleware:
         return response
 
 
-def _route(request: HttpRequest) -> tuple[str, str]:
+def route_of(request: HttpRequest) -> tuple[str, str]:
+    """(route, version) as the metrics label a request (and tracing names its span)."""
     named = getattr(request, "metrics_route", None)
     if named is not None:
         return named

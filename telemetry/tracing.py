@@ -94,9 +94,21 @@ def _instrument(service: str) -> None:
     from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
     from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
 
-    DjangoInstrumentor().instrument(excluded_urls="healthz,metrics")
+    DjangoInstrumentor().instrument(excluded_urls="healthz,metrics", response_hook=_name_span)
     PsycopgInstrumentor().instrument(enable_commenter=False)
     SQLite3Instrumentor().instrument()
+
+
+def _name_span(span: Any, request: Any, response: Any) -> None:
+    """The service's request span, named for what it served: the SOAP operation, or the REST
+    method and URL name with its version (`GET book-detail v2`), as the metrics count it."""
+    from telemetry.service_metrics import route_of
+
+    route, version = route_of(request)
+    if getattr(request, "metrics_route", None) is not None:  # a SOAP operation
+        span.update_name(route)
+    elif route != "unmatched":
+        span.update_name(" ".join(part for part in (request.method, route, version) if part != "-"))
 
 
 def span(name: str, **attributes: Any) -> AbstractContextManager[Any]:

@@ -34,7 +34,8 @@ URLCONFS = {"rest": "rest_service.urls", "soap": "soap_service.urls", "gateway":
 SETTINGS = {service.name: service.settings for service in SERVICES.values()}
 SETTINGS["prepare"] = "rest_service.settings"  # catalog prepare runs with the REST settings
 SOURCE_FOLDERS = ("config", "credentials", "service_http", "catalog_cli", "catalog_client",
-                  "shared_models", "rest_service", "soap_service", "gateway", "telemetry")  # fmt: skip
+                  "shared_models", "rest_service", "soap_service", "gateway",
+                  "telemetry")  # fmt: skip
 ENV_READ = re.compile(r"\benv_(?:str|int|float|bool|list|datetime)\(\s*\"([A-Z][A-Z0-9_]*)\"")
 DEFAULTED = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")
 

@@ -13,6 +13,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
+from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 
 class Receiver:
@@ -48,6 +49,7 @@ def _as_dict(span: Any, service: str) -> dict[str, Any]:
         "span_id": span.span_id.hex(),
         "parent_id": span.parent_span_id.hex() or None,
         "name": span.name,
+        "kind": Span.SpanKind.Name(span.kind).removeprefix("SPAN_KIND_").lower(),
         "attributes": attributes,
     }
 
