@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
@@ -43,7 +44,7 @@ from telemetry import log_context, tracing
 logger = logging.getLogger("gateway.pipeline")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_WS_SECURITY_NAMESPACE = b"oasis-200401-wss-wssecurity-secext"
+_WS_SECURITY_NAMESPACE = namespaces.WSSE.encode()
 _LOOKED_UP = frozenset(
     {
         b"authorization",
@@ -237,6 +238,7 @@ class Gateway:
             subject=exchange.subject,
             client_ip=exchange.origin.client_ip,
             soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
+            metadata=routing.is_metadata(method, path, scope.get("query_string") or b""),
         )
         with tracing.span("rate limit", policy=policy.name):
             exchange.decision = await self.limiter.check(policy, who)

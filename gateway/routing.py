@@ -11,6 +11,10 @@
 Anything else is not proxied (the router hands it to Django: the landing page at /, /healthz,
 /readyz, /metrics, /compare/).
 
+Metadata (`is_metadata`) is the documents clients set themselves up from: the WSDLs (GET
+/soap/…?wsdl, /soap12/…?wsdl), the OpenAPI document and the JWKS. It has its own rate-limit
+policy (ratelimit.py), whatever its route class.
+
 A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
 another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
 segments, empty segments (`//`), non-ASCII bytes. What is forwarded is the client's own raw
@@ -45,6 +49,8 @@ PROXIED_PREFIXES = (
 _UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
+_METADATA_PATHS = frozenset({"/api/schema/", "/.well-known/jwks.json"})
+_WSDL_QUERY = re.compile(rb"(?:^|&)wsdl(?:=|&|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,14 @@ def resolve(method: str, path: str, raw_path: bytes) -> Route:
     if path.startswith(_UNVERSIONED):
         return Route(route_class, "rest", raw_path)
     return Route(route_class, "rest", raw_path, negotiate_version=True)
+
+
+def is_metadata(method: str, path: str, query_string: bytes) -> bool:
+    if method not in SAFE_METHODS:
+        return False
+    if path.startswith(("/soap/", "/soap12/")):
+        return _WSDL_QUERY.search(query_string) is not None
+    return path in _METADATA_PATHS
 
 
 def check_path(path: str, raw_path: bytes) -> None:

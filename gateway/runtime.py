@@ -42,6 +42,7 @@ def build_limiter() -> RateLimiter:
         anonymous=Policy.parse("anonymous", settings.GATEWAY_RATELIMIT_ANONYMOUS),
         user=Policy.parse("user", settings.GATEWAY_RATELIMIT_USER),
         writes=Policy.parse("writes", settings.GATEWAY_RATELIMIT_WRITES),
+        metadata=Policy.parse("metadata", settings.GATEWAY_RATELIMIT_METADATA),
         namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
         fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
     )

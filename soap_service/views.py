@@ -13,11 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from spyne.server.django import DjangoHttpMethodContext, DjangoServer
 
 from soap_service.application import answer_fault, make_application
 from soap_service.faults import CatalogFault, MethodNotAllowedFault, RequestTooLargeFault
-from soap_service.wsdl import WsdlDocument
+from soap_service.wsdl import WSDL_MAX_AGE_SECONDS, WsdlDocument, etag
 
 logger = logging.getLogger("soap_service.errors")
 
@@ -55,10 +56,7 @@ class SoapView:
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
         if request.method == "GET" and "wsdl" in {key.lower() for key in request.GET}:
-            return HttpResponse(
-                self.wsdl.for_address(request.build_absolute_uri(request.path)),
-                content_type="text/xml; charset=utf-8",
-            )
+            return self.wsdl_response(request)
         if request.method != "POST":
             return self.refuse(
                 request, MethodNotAllowedFault("POST a SOAP envelope, or GET ?wsdl for the WSDL.")
@@ -69,6 +67,15 @@ class SoapView:
                 request, RequestTooLargeFault(f"The body is larger than {limit} bytes.")
             )
         return self.server.handle_rpc(request)
+
+    def wsdl_response(self, request: HttpRequest) -> HttpResponse:
+        """The WSDL with a strong ETag (304 to a matching If-None-Match) and Cache-Control."""
+        document = self.wsdl.for_address(request.build_absolute_uri(request.path))
+        validator = etag(document)
+        response = HttpResponse(document, content_type="text/xml; charset=utf-8")
+        response["ETag"] = validator
+        response["Cache-Control"] = f"public, max-age={WSDL_MAX_AGE_SECONDS}"
+        return get_conditional_response(request, etag=validator, response=response) or response
 
     def refuse(self, request: HttpRequest, fault: CatalogFault) -> HttpResponse:
         """Answer a fault without entering Spyne's request pipeline."""
