@@ -52,8 +52,8 @@ def test_a_rest_read_is_counted_by_route_version_and_status_with_its_queries(res
     assert value(after, "catalog_request_duration_seconds_count", **duration) == (
         value(before, "catalog_request_duration_seconds_count", **duration) + 1
     )
-    queries = value(after, "catalog_db_queries_per_request_sum", service="rest") - value(
-        before, "catalog_db_queries_per_request_sum", service="rest"
+    queries = value(after, "catalog_db_queries_total", service="rest") - value(
+        before, "catalog_db_queries_total", service="rest"
     )
     assert queries >= 1
 
