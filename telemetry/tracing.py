@@ -46,10 +46,6 @@ def tracing_wanted() -> bool:
     return bool(exporter_endpoint()) or trace_store_enabled()
 
 
-def enabled() -> bool:
-    return _enabled
-
-
 def setup_tracing(service: str) -> bool:
     """Install the provider, exporters and instrumentations for `service` ("gateway", "rest",
     "soap") if tracing is wanted; call once, before the server's first request."""
