@@ -5,6 +5,7 @@ Values come from config.env (the one reader of the environment). Nothing here re
 
 from config.env import (
     allowed_hosts,
+    compression_min_bytes,
     database_settings,
     debug,
     demo_users_allowed,
@@ -39,7 +40,11 @@ SERVICE_MIDDLEWARE = [
     "telemetry.service_metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "service_http.compression.CompressionMiddleware",
+    "service_http.request_decoding.RequestDecodingMiddleware",
 ]
+# Responses of at least this many bytes are compressed (br or gzip) when the client accepts it.
+COMPRESSION_MIN_BYTES = compression_min_bytes()
 ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
 
 # /metrics (every service): with a token, for `Authorization: Bearer <token>` only; without one,
