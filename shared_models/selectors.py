@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from shared_models.compiled_queries import CompiledQuery
 from shared_models.errors import NotFound, ValidationError
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 from shared_models.pagination import clean_page_size, paginate, parse_ordering
@@ -98,24 +100,36 @@ def _isbn_filter_value(isbn: str) -> str:
         raise ValidationError({"isbn": [str(exc)]}) from None
 
 
+@lru_cache(maxsize=64)
+def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """The authors (in credit order) and the genres of `count` books, compiled once per count."""
+
+    def authors(*ids: int) -> QuerySet:
+        return (
+            BookAuthor.objects.filter(book_id__in=ids)
+            .order_by("book_id", "position")
+            .values_list("book_id", "author_id", "author__name")
+        )
+
+    def genres(*ids: int) -> QuerySet:
+        return (
+            BookGenre.objects.filter(book_id__in=ids)
+            .order_by("book_id", "genre__slug")
+            .values_list("book_id", "genre__slug", "genre__name")
+        )
+
+    return CompiledQuery(authors, arity=count), CompiledQuery(genres, arity=count)
+
+
 def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
     rows = list(rows)
     ids = [row[0] for row in rows]
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
     genres: dict[int, list[GenreRef]] = defaultdict(list)
     if ids:
-        author_rows = (
-            BookAuthor.objects.filter(book_id__in=ids)
-            .order_by("book_id", "position")
-            .values_list("book_id", "author_id", "author__name")
-        )
+        author_rows, genre_rows = (query.rows(*ids) for query in _credits_of(len(ids)))
         for book_id, author_id, name in author_rows:
             authors[book_id].append(AuthorRef(author_id, name))
-        genre_rows = (
-            BookGenre.objects.filter(book_id__in=ids)
-            .order_by("book_id", "genre__slug")
-            .values_list("book_id", "genre__slug", "genre__name")
-        )
         for book_id, slug, name in genre_rows:
             genres[book_id].append(GenreRef(slug, name))
     return [
@@ -141,9 +155,16 @@ def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
     ]
 
 
+_BOOK_BY_ID = CompiledQuery(
+    lambda book_id: Book.objects.filter(pk=book_id).values_list(*_BOOK_COLUMNS)
+)
+_BOOK_VERSION = CompiledQuery(
+    lambda book_id: Book.objects.filter(pk=book_id).values_list("version")
+)
+
+
 def book_get(*, book_id: int) -> BookRecord:
-    rows = Book.objects.filter(pk=book_id).values_list(*_BOOK_COLUMNS)
-    records = _book_records(rows)
+    records = _book_records(_BOOK_BY_ID.rows(book_id))
     if not records:
         raise NotFound("Book", book_id)
     return records[0]
@@ -151,10 +172,10 @@ def book_get(*, book_id: int) -> BookRecord:
 
 def book_version(*, book_id: int) -> int:
     """The version alone (one indexed lookup): enough to answer a conditional request."""
-    version = Book.objects.filter(pk=book_id).values_list("version", flat=True).first()
-    if version is None:
+    rows = _BOOK_VERSION.rows(book_id)
+    if not rows:
         raise NotFound("Book", book_id)
-    return version
+    return rows[0][0]
 
 
 def book_get_by_isbn(*, isbn: str) -> BookRecord:
