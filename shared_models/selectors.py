@@ -19,7 +19,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from shared_models.compiled_queries import CompiledQuery
 from shared_models.errors import NotFound, ValidationError
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
-from shared_models.pagination import clean_page_size, paginate, parse_ordering
+from shared_models.pagination import (
+    Ordering,
+    Position,
+    clean_page_size,
+    decode_cursor,
+    page_of,
+    page_query,
+    paginate,
+    parse_ordering,
+)
 from shared_models.records import (
     AuthorRecord,
     AuthorRef,
@@ -194,14 +203,42 @@ def book_list(
     page_size: int | str | None = None,
 ) -> Page[BookRecord]:
     order = parse_ordering(ordering, BOOK_ORDERINGS, DEFAULT_BOOK_ORDERING)
-    rows, next_cursor, previous_cursor = paginate(
-        _filtered_books(criteria or BookFilter()),
-        columns=_BOOK_COLUMNS,
-        ordering=order,
-        cursor=cursor,
-        page_size=clean_page_size(page_size),
+    size = clean_page_size(page_size)
+    criteria = criteria or BookFilter()
+    position = decode_cursor(cursor, order) if cursor else None
+    if criteria == BookFilter() and (position is None or order.field == "id"):
+        rows = _catalog_page_rows(order, position, size)
+    else:
+        rows = list(
+            page_query(
+                _filtered_books(criteria), columns=_BOOK_COLUMNS, ordering=order,
+                position=position, page_size=size,
+            )
+        )  # fmt: skip
+    rows, next_cursor, previous_cursor = page_of(
+        rows, columns=_BOOK_COLUMNS, ordering=order, position=position, page_size=size
     )
     return Page(_book_records(rows), next_cursor, previous_cursor)
+
+
+def _catalog_page_rows(order: Ordering, position: Position | None, size: int) -> list[tuple]:
+    """A page of the whole, unfiltered catalog, the most requested list: its query has no
+    parameter but the cursor's id, so it is compiled once per ordering and page size."""
+    before = None if position is None else position.before
+    query = _catalog_page_query(order, before, size)
+    return query.rows() if position is None else query.rows(position.row_id)
+
+
+@lru_cache(maxsize=256)
+def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> CompiledQuery:
+    def page(*row_id: int) -> QuerySet:
+        position = Position(row_id[0], row_id[0], before) if row_id else None
+        return page_query(
+            Book.objects.all(), columns=_BOOK_COLUMNS, ordering=order, position=position,
+            page_size=size,
+        )  # fmt: skip
+
+    return CompiledQuery(page, arity=0 if before is None else 1)
 
 
 def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
