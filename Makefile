@@ -1,19 +1,42 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a convenience.
-PYTHON ?= python3.11
-VENV   := .venv
+#
+# Python: the newest supported interpreter found (3.13, then 3.12, then 3.11; on PATH or installed
+# by pyenv), unless PYTHON_VERSION=3.12 asks for one version or PYTHON=/path/to/python names one.
+# VENV=... picks another venv folder (e.g. one per version):
+#   make test PYTHON_VERSION=3.12 VENV=.venv-3.12 ARGS='tests/soap'
+PYTHON_VERSION ?= 3.13 3.12 3.11
+PYENV_ROOT ?= $(HOME)/.pyenv
+# A pyenv shim exists for every installed version but runs only the active ones: try each candidate.
+ifndef PYTHON
+PYTHON := $(firstword $(foreach v,$(PYTHON_VERSION),$(shell \
+	for p in python$(v) $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(v).*/bin/python$(v)))); do \
+	$$p -c '' 2>/dev/null && { command -v $$p; break; }; done)))
+endif
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCKS  := requirements/runtime.txt requirements/dev.txt
 ARGS   ?=
 
-.PHONY: run up test soak bench bench-quick venv lint clean secrets
+# The stamp records the interpreter the venv was made with: another one rebuilds the venv.
+PYTHON_ID := $(if $(PYTHON),$(shell $(PYTHON) -c 'import sys; print(sys.version.split()[0], sys.base_prefix)' 2>/dev/null))
+ifneq ($(PYTHON_ID),$(shell cat $(STAMP) 2>/dev/null))
+$(STAMP): FORCE
+endif
 
-$(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 (Spyne does not import on 3.12)"; exit 1; }
+.PHONY: run up test soak bench bench-quick venv lint lock docs docs-serve clean secrets FORCE
+
+$(STAMP): pyproject.toml $(LOCKS)
+	@test -n "$(PYTHON_ID)" || { echo "error: $(if $(PYTHON),$(PYTHON) does not run,found no Python $(PYTHON_VERSION) that runs); install Python 3.13, 3.12 or 3.11, or pass PYTHON=..."; exit 1; }
+	@test "$$(cat $(STAMP) 2>/dev/null)" = "$(PYTHON_ID)" || rm -rf $(VENV)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing into $(VENV) (first run takes a minute)..."
+	@echo "Installing into $(VENV) with Python $(firstword $(PYTHON_ID)) (first run takes a minute)..."
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@$(BIN)/python -m pip install -qq --no-deps -e .
+	@echo "$(PYTHON_ID)" > $(STAMP)
+
+FORCE:
 
 venv: $(STAMP)
 
@@ -37,9 +60,10 @@ soak: $(STAMP)
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.
-## `make bench`: the full profile (about 20 minutes) into benchmarks/results/, the committed report,
-## then `catalog bench floor` (about 4 minutes): each hot read against its server's /healthz, and
-## the gateway's cost on a book GET, printed and written to benchmarks/results/floor.json.
+## `make bench`: the full profile into benchmarks/results/, the committed report (its duration
+## is in docs/benchmarks.md), then `catalog bench floor` (about 5 minutes): each hot read against
+## its server's /healthz and the gateway's cost on a book GET, printed and written to
+## benchmarks/results/floor.json.
 ## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
 bench: $(STAMP)
 	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
@@ -55,5 +79,22 @@ secrets: $(STAMP)
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 
+## Regenerate the hashed lock files from pyproject.toml, each valid on Python 3.11 to 3.13:
+## requirements/runtime.txt (what the image installs) and requirements/dev.txt (everything, what
+## `make` installs). Current pins are kept; `make lock ARGS=--upgrade` moves them to the newest.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(ARGS)
+lock: $(STAMP)
+	@$(UV_COMPILE) -o requirements/runtime.txt
+	@$(UV_COMPILE) --extra dev -o requirements/dev.txt
+
+## The documentation site (mkdocs-material, docs/ + mkdocs.yml) into site/; any warning fails it.
+docs: $(STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The same site served at http://127.0.0.1:8008/, rebuilt on every change.
+docs-serve: $(STAMP)
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8008
+
 clean:
-	rm -rf $(VENV) var/ .pytest_cache
+	rm -rf $(VENV) var/ .pytest_cache site/

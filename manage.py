@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Django's command line for any of the three projects; the REST service's settings by default
-(it owns every table). `catalog` (config/cli.py) is the friendlier front door."""
+(it owns every table). `catalog` (catalog_cli/main.py) is the friendlier front door."""
 
 import os
 import sys

@@ -21,7 +21,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from benchmarks import machine
 from benchmarks.clientcpu import client_costs
-from benchmarks.operations import DEMO_EDITOR, Context, Scenario, soap_call
 from benchmarks.report import write_report
 from benchmarks.runner import (
     Endpoints,
@@ -32,7 +31,8 @@ from benchmarks.runner import (
     planned_runs,
     run_scenarios,
 )
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
+from catalog_client.operations import DEMO_EDITOR, Context, Scenario, soap_call
 
 BENCH_ENVIRONMENT = {
     # The benchmark measures the gateway's work, not its refusals: limits far above the load.

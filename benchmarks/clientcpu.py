@@ -20,8 +20,8 @@ import httpx
 import orjson
 from lxml import etree
 
-from benchmarks.operations import SoapCall
-from benchmarks.wire import WireRequest
+from catalog_client.operations import SoapCall
+from catalog_client.wire import WireRequest
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 

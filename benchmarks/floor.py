@@ -28,11 +28,11 @@ from pathlib import Path
 import orjson
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import envelope
 from benchmarks.runner import Endpoints, ServerCpu
 from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
-from benchmarks.wire import Connection, WireRequest, fetch
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
+from catalog_client.operations import envelope
+from catalog_client.wire import Connection, WireRequest, fetch
 
 BOOK_TARGET, PAGE_TARGET = 0.50, 0.20
 GATEWAY_ADDED_P50_TARGET_MS, GATEWAY_THROUGHPUT_TARGET = 0.7, 0.80

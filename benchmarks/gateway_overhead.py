@@ -13,7 +13,7 @@ started as `make run` starts them (gunicorn gthread for REST, uvicorn for the ga
 seeded catalog of their own, unless --rest-url and --gateway-url name running ones. Rate limits
 are raised far above the load for the run (every request is still counted in Redis or memory).
 
-Targets (DESIGN.md): added p50 <= 1 ms, throughput through the gateway >= 70 % of direct.
+Targets (docs/benchmarks.md): added p50 <= 1 ms, throughput through the gateway >= 70 % of direct.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ import orjson
 from benchmarks.load import LoadResult, run_load
 from benchmarks.runner import ServerCpu
 from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
-from benchmarks.wire import Connection, WireRequest, fetch
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
+from catalog_client.wire import Connection, WireRequest, fetch
 
 UNLIMITED = "1000000000/minute"
 ENVIRONMENT = {

@@ -8,14 +8,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from benchmarks.wire import Connection, WireError
-
-Operation = Callable[[Connection, int], Awaitable[int]]
-"""Performs one operation on a connection (the int is a per-run sequence number, for unique
-data); returns the final HTTP status."""
+from catalog_client.operations import Operation
+from catalog_client.wire import Connection, WireError
 
 
 @dataclass

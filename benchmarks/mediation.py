@@ -1,6 +1,6 @@
 """What REST-to-SOAP mediation costs: `python -m benchmarks.mediation`.
 
-Starts rest, soap and the gateway (config.stack, `catalog serve`) on one seeded catalog, then:
+Starts rest, soap and the gateway (catalog_cli.stack, `catalog serve`) on one seeded catalog, then:
 
 1. mapping: a 100-book ListBooks answer (SOAP 1.2, as mediation asks for it) turned into REST v2
    dicts, by gateway.soap_envelopes (one lxml parse, a walk in WSDL order) and by zeep (the
@@ -27,7 +27,7 @@ import zeep
 import zeep.helpers
 from lxml import etree
 
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
 from gateway import soap_envelopes
 
 PAGE_SIZE = 100

@@ -21,6 +21,8 @@ HEADLINE_SCENARIOS = ("get_book", "list_10", "list_100", "list_1000", "search", 
 
 def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    header, rows = headline(results)
+    results = {**results, "headline": {"header": header, "rows": rows}}
     json_path = out_dir / "results.json"
     json_path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     from benchmarks.charts import write_charts
@@ -83,7 +85,8 @@ def _median(spread: dict | None) -> float | None:
 
 def headline(results: dict) -> tuple[list[str], list[list[str]]]:
     """The headline table as (header, rows): per operation, bytes and the paired ratios at the
-    highest concurrency measured. The report and the gateway's /compare/ page both show it."""
+    highest concurrency measured. report.md shows it; results.json carries it (`headline`) for
+    the gateway's /compare/ page, which reads the report's data, not this code."""
     high = max(results["meta"]["profile"]["concurrency"])
     rows = []
     for name in HEADLINE_SCENARIOS:
@@ -282,7 +285,7 @@ Run `{meta["profile"]["name"]}` on {meta["started"]}, catalog of {meta["books"]:
 
 **How it was measured.** The three services ran as real servers (`catalog serve`: gunicorn gthread
 for REST and SOAP, uvicorn for the gateway). Load came from a closed-loop asyncio client on raw
-sockets in a separate process (`benchmarks/wire.py`), {", ".join(str(c) for c in levels)}
+sockets in a separate process (`catalog_client/wire.py`), {", ".join(str(c) for c in levels)}
 connection(s), {meta["profile"]["seconds"]} s per run, {meta["profile"]["rounds"]} rounds, targets
 alternating with the order rotated every round, after a warm-up. Figures are medians over rounds
 with (min to max) in brackets; ratios are taken per round from neighbouring runs, then summarised.

@@ -20,16 +20,16 @@ import orjson
 import psutil
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import (
-    SAMPLE_SEQUENCE,
+from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
+from catalog_client.exchanges import sample_exchanges
+from catalog_client.operations import (
     SCENARIOS,
     Context,
     Scenario,
     Target,
     token_request,
 )
-from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
-from benchmarks.wire import Connection, WireRequest, WireResponse, fetch
+from catalog_client.wire import WireRequest, WireResponse, fetch
 
 Samples = dict[str, list[tuple[WireRequest, WireResponse]]]
 ClientCpuProbe = Callable[[Scenario, Context, Samples], dict[str, float]]
@@ -131,17 +131,6 @@ def applicable(scenario: Scenario, targets: list[Target]) -> list[Target]:
     if scenario.name == "conditional_get":
         return [t for t in wanted if t.name in ("rest", "rest_gw")]
     return wanted
-
-
-async def sample_exchanges(
-    scenario: Scenario, target: Target, ctx: Context
-) -> list[tuple[WireRequest, WireResponse]]:
-    """One operation's exact requests and responses, on a fresh connection."""
-    connection = Connection(target.host, target.port)
-    try:
-        return await scenario.exchanges(target, ctx, connection, sequence=SAMPLE_SEQUENCE)
-    finally:
-        await connection.close()
 
 
 def byte_figures(

@@ -1,12 +1,12 @@
 """SOAP ListBooks against the REST list, 100 books a page: `python -m benchmarks.soap_vs_rest_list`.
 
 Starts the REST and SOAP services as real servers (`catalog serve`, gunicorn, through
-config.stack) on one freshly seeded catalog, or uses running ones (--rest-url/--soap-url), then
+catalog_cli.stack) on one freshly seeded catalog, or uses running ones (--rest-url/--soap-url), then
 measures closed-loop throughput of `GET /api/v2/books/?page_size=100` and of
 `ListBooks(page_size=100)` (SOAP 1.1, no credentials) in alternating rounds of the same run
 (REST first in even rounds, SOAP first in odd ones), with the benchmark's raw-socket client.
 The ratio is taken round by round, then its median, so drift of a busy machine cancels out.
-DESIGN.md's target: SOAP at >= 50 % of REST's throughput.
+The target (docs/benchmarks.md): SOAP at >= 50 % of REST's throughput.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import Context, Target, request_for
 from benchmarks.stats import paired_ratio
-from config.stack import live_stack
+from catalog_cli.stack import live_stack
+from catalog_client.operations import Context, Target, request_for
 
 PAGE_SIZE = 100
 SCENARIO = f"list_{PAGE_SIZE}"

@@ -1,1 +1,2 @@
-"""What the three services share: environment parsing, base settings, keys, logging and the CLI."""
+"""Settings the three services share: the one reader of the environment (env.py), the base
+Django settings each service's settings.py builds on, and logging."""

@@ -4,7 +4,6 @@ Values come from config.env (the one reader of the environment). Nothing here re
 """
 
 from config.env import (
-    BASE_DIR,
     allowed_hosts,
     database_settings,
     debug,
@@ -15,8 +14,8 @@ from config.env import (
     is_production,
     redis_url,
 )
-from config.keys import django_secret_key, previous_public_key_pems
 from config.logging import configured_logging
+from credentials.keys import django_secret_key, previous_public_key_pems
 
 PRODUCTION = is_production()
 DEBUG = debug()
@@ -35,8 +34,8 @@ MIDDLEWARE: list[str] = []
 # sees every answer, the security middleware's redirects too), the request id it quotes, then
 # the secure headers below.
 SERVICE_MIDDLEWARE = [
-    "config.access_log.AccessLogMiddleware",
-    "config.request_id.RequestIdMiddleware",
+    "service_http.access_log.AccessLogMiddleware",
+    "service_http.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,7 +95,6 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
 
 # Tokens: the REST service issues them, the SOAP service and the gateway verify them.
 JWT_ISSUER = env_str("JWT_ISSUER", "urn:bookcatalog:rest")

@@ -1,9 +1,9 @@
 """The one reader of the environment.
 
 Every setting the services take comes through these functions, so the variables a deployment can
-set are listed in one place (the README's table mirrors this module). Each function returns a
-working default for the embedded mode (SQLite, no Redis) and fails with one clear line for a value
-it cannot parse.
+set are read in one way (docs/configuration.md lists them; tests/docs checks the list). Each
+function returns a working default for the embedded mode (SQLite, no Redis) and fails with one
+clear line for a value it cannot parse.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def database_settings(url: str | None = None) -> dict[str, Any]:
     Both keep one connection per server thread open between requests (CONN_MAX_AGE): opening a
     SQLite file and setting its pragmas cost a book GET a quarter of its time. PostgreSQL checks
     a connection's health before reuse; DATABASE_POOL_MAX_SIZE > 0 swaps that for psycopg's pool,
-    N connections per process shared by its threads (see the README's scale-out section).
+    N connections per process shared by its threads (see docs/deployment.md).
     """
     url = url or database_url()
     try:

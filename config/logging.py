@@ -1,7 +1,7 @@
 """Logging for every service: readable lines on a laptop, one JSON object per line in production.
 
 Everything goes to stdout through one handler: the services' own records, their access lines
-(config.access_log), and the servers' lines (gunicorn's master and workers, uvicorn), so a
+(service_http.access_log), and the servers' lines (gunicorn's master and workers, uvicorn), so a
 container's output is one stream of one format.
 """
 

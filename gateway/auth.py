@@ -1,6 +1,6 @@
 """Bearer tokens at the gateway: verified once, refused before any upstream sees them.
 
-Verification is the shared contract, `config.tokens.verify_access_token` (RS256 only, exp/nbf
+Verification is the shared contract, `credentials.tokens.verify_access_token` (RS256 only, exp/nbf
 with JWT_LEEWAY_SECONDS, iss, aud, token type, every required claim), with the key chosen by
 `kid` from the issuer's JWKS (jwks.py). A verified token is kept in an LRU cache keyed by the
 token string, so a client's next request costs ~1 us instead of an RSA verification (~200 us);
@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import NoReturn
 
-from config.tokens import (
+from credentials.tokens import (
     CATALOG_READ,
     CATALOG_WRITE,
     AccessClaims,

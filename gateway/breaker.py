@@ -6,22 +6,37 @@ Every attempt asks the circuit first, so while the upstream is down the gateway 
 (CircuitOpen -> 503 + Retry-After) instead of queueing requests behind connect timeouts, and an
 open circuit stops a retry loop at its next attempt.
 
-    closed ──(of the last `window` calls within `window_seconds`, at least
-              failure_threshold and at least failure_rate of them failed)──> open
+    closed ──(a rule below holds)──> open
     open ──(cooldown elapsed)──> half-open: up to half_open_probes requests at a time go through
-    half-open ──(a probe succeeds)──> closed (the window starts afresh)
-    half-open ──(a probe fails)──> open (a new cool-down)
+    half-open ──(a probe succeeds, and not slowly)──> closed (the window starts afresh)
+    half-open ──(a probe fails or is slow)──> open (a new cool-down)
 
-Why a rate over recent calls and a minimum count, not a run of consecutive failures: a run
-trips on bad luck. With 30 % of connections failing at random (a flaky network the retries
-absorb), five consecutive failed attempts come every few hundred calls, and the breaker then
-refuses traffic the upstream could serve. An upstream that is really down fails everything: the
-default (5 failures and 80 % of the last 20 calls of the last 30 s) opens after five failed calls
-when traffic is light, and after at most sixteen when it is heavy, while random faults at 30 %
-almost never reach 80 % of 20 calls. A failure
-is what says the upstream cannot serve: a transport error (refused, reset, timed out, malformed
-response) or a 502/503/504. Every other status (4xx, and 500, which is one request's bug) is a
-success. Retries see each attempt, so the breaker counts attempts, not requests.
+A call fails if it raises a transport error (refused, reset, timed out, malformed response) or
+answers 502/503/504; every other status (4xx, and 500, which is one request's bug) is a
+success. A call is slow if it took slow_call_seconds or more, or timed out (it took as long as
+it was allowed to). Retries see each attempt, so the breaker counts attempts, not requests.
+After each call, while closed, the circuit opens when
+
+    failure rate     of the recent calls (the last `window`, none older than `window_seconds`),
+                     at least failure_threshold failed, and at least failure_rate of them;
+    slow-call rate   of the recent calls, at least failure_threshold were slow, and at least
+                     slow_call_rate of them (resilience4j's rule: an upstream that still
+                     answers, but late, is shed too);
+    hung upstream    the last failure_threshold calls were all slow failures, however long
+                     they took.
+
+Why rates over recent calls and not a run of consecutive failures: a run trips on bad luck.
+With 30 % of connections failing at random (a flaky network the retries absorb), five
+consecutive failed attempts come every few hundred calls, and the breaker would then refuse
+traffic the upstream could serve. An upstream that is really down fails everything: the
+defaults open after five failed calls when traffic is light and after at most sixteen when it
+is heavy, while random faults at 30 % almost never reach 80 % of 20 calls.
+
+Why the hung-upstream rule as well: a frozen upstream makes each call wait out the request
+deadline (10 s), so one client calling it again and again fits three calls in the 30 s window,
+never five, and the rates alone would let every call wait the full deadline for ever. A run of
+slow failures is not bad luck (random faults fail fast), so it opens the circuit after
+failure_threshold of them, whatever their duration.
 
 Transitions happen under a lock and without awaiting, so the circuit is safe across tasks of
 one event loop and across threads. Each transition calls the listeners registered with
@@ -40,8 +55,8 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+from django.conf import settings
 
-from config.env import env_float, env_int
 from gateway.errors import CircuitOpen
 
 FAILURE_STATUSES = frozenset({502, 503, 504})
@@ -62,31 +77,52 @@ StateListener = Callable[[str, CircuitState, CircuitState], None]
 @dataclass(frozen=True)
 class BreakerPolicy:
     failure_threshold: int = 5
-    cooldown: float = 10.0
-    half_open_probes: int = 1
     failure_rate: float = 0.8
+    slow_call_seconds: float = 5.0
+    slow_call_rate: float = 0.8
     window: int = 20
     window_seconds: float = 30.0
+    cooldown: float = 10.0
+    half_open_probes: int = 1
 
     @classmethod
-    def from_env(cls) -> BreakerPolicy:
+    def from_settings(cls) -> BreakerPolicy:
+        """The policy the gateway's settings describe now (read per call, never at import)."""
         return cls(
-            failure_threshold=max(1, env_int("GATEWAY_BREAKER_FAILURE_THRESHOLD", 5)),
-            failure_rate=min(1.0, max(0.0, env_float("GATEWAY_BREAKER_FAILURE_RATE", 0.8))),
-            window=max(1, env_int("GATEWAY_BREAKER_WINDOW", 20)),
-            window_seconds=max(0.001, env_float("GATEWAY_BREAKER_WINDOW_SECONDS", 30.0)),
-            cooldown=max(0.0, env_float("GATEWAY_BREAKER_COOLDOWN_SECONDS", 10.0)),
-            half_open_probes=max(1, env_int("GATEWAY_BREAKER_HALF_OPEN_PROBES", 1)),
+            failure_threshold=max(1, settings.GATEWAY_BREAKER_FAILURE_THRESHOLD),
+            failure_rate=_share(settings.GATEWAY_BREAKER_FAILURE_RATE),
+            slow_call_seconds=max(0.001, settings.GATEWAY_BREAKER_SLOW_CALL_SECONDS),
+            slow_call_rate=_share(settings.GATEWAY_BREAKER_SLOW_CALL_RATE),
+            window=max(1, settings.GATEWAY_BREAKER_WINDOW),
+            window_seconds=max(0.001, settings.GATEWAY_BREAKER_WINDOW_SECONDS),
+            cooldown=max(0.0, settings.GATEWAY_BREAKER_COOLDOWN_SECONDS),
+            half_open_probes=max(1, settings.GATEWAY_BREAKER_HALF_OPEN_PROBES),
         )
 
 
-class Circuit:
-    """The state of one upstream. `admit()` before a call; then exactly one of
-    `record_success`, `record_failure` or `release` with the ticket it returned.
+def _share(value: float) -> float:
+    return min(1.0, max(0.0, value))
 
-    A ticket is None for an ordinary call and the half-open period's number for a probe, so a
-    probe that outlives its half-open period (the circuit re-opened meanwhile) decides nothing.
-    """
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call the circuit let through: when it started, and, for a probe, the half-open period
+    it probes (a probe that outlives its period, the circuit having re-opened, decides nothing)."""
+
+    started: float
+    probe: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    ended: float
+    failed: bool
+    slow: bool
+
+
+class Circuit:
+    """The state of one upstream. `admit()` before a call; then exactly one of `record(call,
+    failed=...)` or `release(call)` with the Call it returned."""
 
     def __init__(
         self,
@@ -101,8 +137,9 @@ class Circuit:
         self._lock = threading.RLock()  # listeners may read the state
         self._listeners: list[StateListener] = []
         self._state = CircuitState.CLOSED
-        # (when, failed) of the latest calls while closed, at most policy.window of them
-        self._recent: deque[tuple[float, bool]] = deque(maxlen=policy.window)
+        # the latest calls while closed, at most policy.window of them
+        self._recent: deque[_Outcome] = deque(maxlen=policy.window)
+        self._slow_failures_in_a_row = 0
         self._opened_at = 0.0
         self._probes_in_flight = 0
         self._half_open_period = 0
@@ -116,55 +153,59 @@ class Circuit:
             return self._current_state()
 
     def snapshot(self) -> dict[str, Any]:
-        """What /readyz shows: the state, recent calls and failures, seconds until a probe."""
+        """What /readyz shows: the state, recent calls, failures and slow calls, seconds until
+        a probe."""
         with self._lock:
             state = self._current_state()
+            self._forget_old()
             return {
                 "state": state.value,
                 "recent_calls": len(self._recent),
-                "recent_failures": self._recent_failures(),
+                "recent_failures": sum(outcome.failed for outcome in self._recent),
+                "recent_slow_calls": sum(outcome.slow for outcome in self._recent),
+                "slow_failures_in_a_row": self._slow_failures_in_a_row,
                 "retry_after": self._retry_after() if state is CircuitState.OPEN else 0.0,
             }
 
-    def admit(self) -> int | None:
-        """Let a call go ahead and return its ticket; raises CircuitOpen while open, or
-        half-open with every probe slot taken."""
+    def admit(self) -> Call:
+        """Let a call go ahead; raises CircuitOpen while open, or half-open with every probe
+        slot taken."""
         with self._lock:
             state = self._current_state()
+            now = self._clock()
             if state is CircuitState.CLOSED:
-                return None
+                return Call(now)
             if state is CircuitState.OPEN:
                 raise CircuitOpen(self._retry_after())
             if self._probes_in_flight >= self.policy.half_open_probes:
                 raise CircuitOpen(BUSY_PROBING_RETRY_AFTER)
             self._probes_in_flight += 1
-            return self._half_open_period
+            return Call(now, probe=self._half_open_period)
 
-    def record_success(self, ticket: int | None) -> None:
+    def record(self, call: Call, *, failed: bool, timed_out: bool = False) -> None:
+        """How the call went: `failed` as the module docstring defines it; a timed-out call is
+        slow whatever its measured duration."""
         with self._lock:
-            probe = self._end_probe(ticket)
+            now = self._clock()
+            slow = timed_out or now - call.started >= self.policy.slow_call_seconds
+            probe = self._end_probe(call)
             state = self._current_state()
             if state is CircuitState.CLOSED:
-                self._remember(failed=False)
-            elif state is CircuitState.HALF_OPEN and probe:
-                self._recent.clear()
-                self._move_to(CircuitState.CLOSED)
-
-    def record_failure(self, ticket: int | None) -> None:
-        with self._lock:
-            probe = self._end_probe(ticket)
-            state = self._current_state()
-            if state is CircuitState.CLOSED:
-                self._remember(failed=True)
-                if self._too_many_failures():
+                self._remember(_Outcome(now, failed, slow))
+                if self._must_open():
                     self._open()
             elif state is CircuitState.HALF_OPEN and probe:
-                self._open()
+                if failed or slow:
+                    self._open()
+                else:
+                    self._recent.clear()
+                    self._slow_failures_in_a_row = 0
+                    self._move_to(CircuitState.CLOSED)
 
-    def release(self, ticket: int | None) -> None:
+    def release(self, call: Call) -> None:
         """The call ended without telling anything about the upstream (e.g. it was cancelled)."""
         with self._lock:
-            self._end_probe(ticket)
+            self._end_probe(call)
 
     # -- under the lock ---------------------------------------------------------------------
 
@@ -178,20 +219,28 @@ class Circuit:
             self._move_to(CircuitState.HALF_OPEN)
         return self._state
 
-    def _remember(self, *, failed: bool) -> None:
-        now = self._clock()
-        while self._recent and self._recent[0][0] < now - self.policy.window_seconds:
+    def _remember(self, outcome: _Outcome) -> None:
+        self._recent.append(outcome)
+        self._forget_old()
+        if outcome.failed and outcome.slow:
+            self._slow_failures_in_a_row += 1
+        else:
+            self._slow_failures_in_a_row = 0
+
+    def _forget_old(self) -> None:
+        oldest = self._clock() - self.policy.window_seconds
+        while self._recent and self._recent[0].ended < oldest:
             self._recent.popleft()
-        self._recent.append((now, failed))
 
-    def _recent_failures(self) -> int:
-        return sum(failed for _, failed in self._recent)
-
-    def _too_many_failures(self) -> bool:
-        failures = self._recent_failures()
+    def _must_open(self) -> bool:
+        policy = self.policy
+        calls = len(self._recent)
+        failures = sum(outcome.failed for outcome in self._recent)
+        slow = sum(outcome.slow for outcome in self._recent)
         return (
-            failures >= self.policy.failure_threshold
-            and failures >= self.policy.failure_rate * len(self._recent)
+            (failures >= policy.failure_threshold and failures >= policy.failure_rate * calls)
+            or (slow >= policy.failure_threshold and slow >= policy.slow_call_rate * calls)
+            or self._slow_failures_in_a_row >= policy.failure_threshold
         )
 
     def _retry_after(self) -> float:
@@ -199,11 +248,12 @@ class Circuit:
 
     def _open(self) -> None:
         self._opened_at = self._clock()
+        self._slow_failures_in_a_row = 0
         self._move_to(CircuitState.OPEN)
 
-    def _end_probe(self, ticket: int | None) -> bool:
-        """Whether `ticket` is a probe of the current half-open period (freeing its slot)."""
-        if ticket is None or ticket != self._half_open_period:
+    def _end_probe(self, call: Call) -> bool:
+        """Whether `call` probes the current half-open period (freeing its slot)."""
+        if call.probe is None or call.probe != self._half_open_period:
             return False
         if self._state is CircuitState.HALF_OPEN:
             self._probes_in_flight -= 1
@@ -227,19 +277,18 @@ class BreakerTransport(httpx.AsyncBaseTransport):
         self.circuit = circuit
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        ticket = self.circuit.admit()
+        call = self.circuit.admit()
         try:
             response = await self.inner.handle_async_request(request)
-        except httpx.TransportError:
-            self.circuit.record_failure(ticket)
+        except httpx.TransportError as exc:
+            self.circuit.record(
+                call, failed=True, timed_out=isinstance(exc, httpx.TimeoutException)
+            )
             raise
         except BaseException:
-            self.circuit.release(ticket)
+            self.circuit.release(call)
             raise
-        if is_failure(response):
-            self.circuit.record_failure(ticket)
-        else:
-            self.circuit.record_success(ticket)
+        self.circuit.record(call, failed=is_failure(response))
         return response
 
     def status(self) -> dict[str, Any]:

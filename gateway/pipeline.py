@@ -8,10 +8,10 @@ requests) and records one `Exchange` per request for metrics and the access log.
 carries X-Request-ID, Server-Timing and, once the request has been counted, the RateLimit headers.
 
 Mediation hook: a REST v2 books request (`/api/v2/books/…`) carrying `X-Backend: soap` is handed
-to `gateway.mediation.mediate(MediationRequest) -> Answer` instead of being proxied, when that
-module exists and GATEWAY_MEDIATION_ENABLED is true; otherwise the header passes through
-unnoticed. `mediate` calls the SOAP upstream through `request.soap.send(httpx.Request)` (the
-same transport chain as proxied calls: retries, breaker) or `request.soap.client`, sending
+to `gateway.mediation.mediate(MediationRequest) -> Answer` instead of being proxied, when
+GATEWAY_MEDIATION_ENABLED is true; otherwise the header passes through unnoticed. `mediate`
+calls the SOAP upstream through `request.soap.send(httpx.Request)` (the same transport chain as
+proxied calls: retries, breaker) or `request.soap.client`, sending
 `request.upstream_headers` and `request.extensions` on every call, and returns the JSON answer
 the REST service would give (status, headers, body). It raises GatewayError subclasses for what
 it refuses; transport errors it lets through are mapped like any upstream call's.
@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from config.tokens import AccessClaims
+from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin

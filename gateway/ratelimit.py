@@ -36,7 +36,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import limits
 from django.core.exceptions import ImproperlyConfigured
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
@@ -66,6 +65,9 @@ return {allowed, limit - count, reset}
 """
 
 
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     name: str
@@ -74,17 +76,16 @@ class Policy:
 
     @classmethod
     def parse(cls, name: str, rate: str) -> Policy:
-        """N/minute (any unit `limits` knows: second, minute, hour, day) or N/<seconds>."""
+        """N/<unit> (second, minute, hour or day, plural allowed) or N/<seconds>."""
         count, _, per = rate.partition("/")
+        per = per.strip().lower()
         try:
-            if per.strip().isdigit():
-                return cls(name, int(count), int(per))
-            item = limits.parse(rate)
-        except ValueError:
+            window = int(per) if per.isdigit() else _UNIT_SECONDS[per.removesuffix("s")]
+            return cls(name, int(count), window)
+        except (ValueError, KeyError):
             raise ImproperlyConfigured(
                 f"the {name} rate limit must look like 60/minute or 60/60, got {rate!r}"
             ) from None
-        return cls(name, item.amount, item.get_expiry())
 
     @property
     def header(self) -> bytes:
@@ -184,7 +185,9 @@ class MemoryWindow:
         self._hits += 1
         if self._hits % self._SWEEP_EVERY == 0:
             self._sweep(now, policy.window)
-        reset = log[0] + policy.window - now if log else float(policy.window)
+        reset = float(policy.window)
+        if log:  # never more than the window, as in the Redis script: float rounding gave 61
+            reset = min(reset, log[0] + policy.window - now)
         return allowed, policy.limit - len(log), reset
 
     def _sweep(self, now: float, window: float) -> None:
@@ -232,7 +235,9 @@ class RateLimiter:
         return self.anonymous, who
 
     async def check(self, policy: Policy, who: str) -> Decision:
-        """Spend one request of `who`'s budget; raises QuotaExceeded (429) when there is none."""
+        """Spend one request of `who`'s budget and return the decision, allowed or not: the
+        caller answers a refusal (`decision.refusal()`, 429). Raises only RateLimiterDown (503),
+        when Redis fails and the limiter fails closed."""
         key = f"{self.namespace}:rl:{policy.name}:{who}"
         try:
             allowed, remaining, reset = await self.window.hit(key, policy)

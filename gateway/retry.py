@@ -48,8 +48,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import httpx
-
-from config.env import env_float, env_int
+from django.conf import settings
 
 IDEMPOTENT = "gateway.idempotent"
 DEADLINE = "gateway.deadline"
@@ -83,15 +82,16 @@ class RetryPolicy:
     budget_window: float = 10.0
 
     @classmethod
-    def from_env(cls) -> RetryPolicy:
+    def from_settings(cls) -> RetryPolicy:
+        """The policy the gateway's settings describe now (read per call, never at import)."""
         return cls(
-            max_attempts=max(1, env_int("GATEWAY_RETRY_MAX_ATTEMPTS", 3)),
-            base_delay=max(0.0, env_float("GATEWAY_RETRY_BASE_DELAY_SECONDS", 0.05)),
-            max_delay=max(0.0, env_float("GATEWAY_RETRY_MAX_DELAY_SECONDS", 1.0)),
-            deadline=max(0.001, env_float("GATEWAY_REQUEST_DEADLINE_SECONDS", 10.0)),
-            budget_ratio=max(0.0, env_float("GATEWAY_RETRY_BUDGET_RATIO", 0.2)),
-            budget_min_retries=max(0, env_int("GATEWAY_RETRY_BUDGET_MIN_RETRIES", 10)),
-            budget_window=max(1.0, env_float("GATEWAY_RETRY_BUDGET_WINDOW_SECONDS", 10.0)),
+            max_attempts=max(1, settings.GATEWAY_RETRY_MAX_ATTEMPTS),
+            base_delay=max(0.0, settings.GATEWAY_RETRY_BASE_DELAY_SECONDS),
+            max_delay=max(0.0, settings.GATEWAY_RETRY_MAX_DELAY_SECONDS),
+            deadline=max(0.001, settings.GATEWAY_REQUEST_DEADLINE_SECONDS),
+            budget_ratio=max(0.0, settings.GATEWAY_RETRY_BUDGET_RATIO),
+            budget_min_retries=max(0, settings.GATEWAY_RETRY_BUDGET_MIN_RETRIES),
+            budget_window=max(1.0, settings.GATEWAY_RETRY_BUDGET_WINDOW_SECONDS),
         )
 
     def backoff_ceiling(self, retry: int) -> float:

@@ -3,11 +3,13 @@
     /api/v1/…, /api/v2/…, /api/…   rest   read (GET, HEAD, OPTIONS) or write (anything else);
                                           unversioned paths are negotiated (versioning.py)
     /api/schema/                   rest   read, not versioned (the OpenAPI document)
+    /api/docs/, /static/…          rest   read, not versioned (Swagger UI and its assets)
     /auth/token/…, /api/token/…    rest   token: the issuer's endpoints at /api/token/…
     /.well-known/jwks.json         rest   token
     /soap/…, /soap12/…             soap   soap (a read or a write by operation, see soap.py)
 
-Anything else is not proxied (the router hands it to Django: /healthz, /readyz, /metrics).
+Anything else is not proxied (the router hands it to Django: the landing page at /, /healthz,
+/readyz, /metrics, /compare/).
 
 A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
 another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
@@ -32,8 +34,15 @@ class RouteClass(StrEnum):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PROXIED_PREFIXES = ("/api/", "/auth/token/", "/soap/", "/soap12/", "/.well-known/jwks.json")
-_UNVERSIONED_API = ("/api/schema/",)
+PROXIED_PREFIXES = (
+    "/api/",
+    "/auth/token/",
+    "/soap/",
+    "/soap12/",
+    "/.well-known/jwks.json",
+    "/static/",
+)
+_UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
 
@@ -60,7 +69,7 @@ def resolve(method: str, path: str, raw_path: bytes) -> Route:
     if path.startswith("/api/token/") or path == "/.well-known/jwks.json":
         return Route(RouteClass.TOKEN, "rest", raw_path)
     route_class = RouteClass.READ if method in SAFE_METHODS else RouteClass.WRITE
-    if path.startswith(_UNVERSIONED_API):
+    if path.startswith(_UNVERSIONED):
         return Route(route_class, "rest", raw_path)
     return Route(route_class, "rest", raw_path, negotiate_version=True)
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from typing import BinaryIO
 
 import httpx
 from django.conf import settings
 
+from gateway import mediation
 from gateway.auth import Authenticator
 from gateway.jwks import KeySet
 from gateway.observability import AccessLog
-from gateway.pipeline import Gateway, Mediate
+from gateway.pipeline import Gateway
 from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
 from gateway.upstreams import Upstream, build_upstreams, close_upstreams
 
@@ -45,19 +45,6 @@ def build_limiter() -> RateLimiter:
         namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
         fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
     )
-
-
-def load_mediator() -> Mediate | None:
-    """gateway.mediation.mediate if mediation is enabled and the module exists."""
-    if not settings.GATEWAY_MEDIATION_ENABLED:
-        return None
-    try:
-        mediation = importlib.import_module("gateway.mediation")
-    except ModuleNotFoundError as exc:
-        if exc.name != "gateway.mediation":
-            raise
-        return None
-    return mediation.mediate
 
 
 class Runtime:
@@ -101,7 +88,7 @@ class Runtime:
             ),
             limiter=self.limiter,
             access_log=AccessLog(self._log_stream, enabled=settings.GATEWAY_ACCESS_LOG),
-            mediate=load_mediator(),
+            mediate=mediation.mediate if settings.GATEWAY_MEDIATION_ENABLED else None,
         )
         await self.keyset.refresh()
         if not self.keyset.loaded:

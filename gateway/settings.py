@@ -5,7 +5,7 @@ objects copy what they need when they are built (never at import), so tests buil
 """
 
 from config.base_settings import *
-from config.env import compare_page_enabled, env_bool, env_float, env_int, env_str
+from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
 
 INSTALLED_APPS: list[str] = ["gateway.compare"]
 DATABASES: dict = {}
@@ -14,6 +14,7 @@ ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gateway" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
@@ -27,6 +28,26 @@ GATEWAY_REQUEST_DEADLINE_SECONDS = env_float("GATEWAY_REQUEST_DEADLINE_SECONDS",
 GATEWAY_CONNECT_TIMEOUT_SECONDS = env_float("GATEWAY_CONNECT_TIMEOUT_SECONDS", 1.0)
 GATEWAY_UPSTREAM_MAX_CONNECTIONS = env_int("GATEWAY_UPSTREAM_MAX_CONNECTIONS", 200)
 GATEWAY_UPSTREAM_KEEPALIVE_SECONDS = env_float("GATEWAY_UPSTREAM_KEEPALIVE_SECONDS", 15.0)
+
+# Retries of idempotent requests (retry.py): attempts, full-jitter backoff, and a budget of
+# retries shared by all requests to an upstream (ratio of the window's requests, plus a minimum).
+GATEWAY_RETRY_MAX_ATTEMPTS = env_int("GATEWAY_RETRY_MAX_ATTEMPTS", 3)
+GATEWAY_RETRY_BASE_DELAY_SECONDS = env_float("GATEWAY_RETRY_BASE_DELAY_SECONDS", 0.05)
+GATEWAY_RETRY_MAX_DELAY_SECONDS = env_float("GATEWAY_RETRY_MAX_DELAY_SECONDS", 1.0)
+GATEWAY_RETRY_BUDGET_RATIO = env_float("GATEWAY_RETRY_BUDGET_RATIO", 0.2)
+GATEWAY_RETRY_BUDGET_MIN_RETRIES = env_int("GATEWAY_RETRY_BUDGET_MIN_RETRIES", 10)
+GATEWAY_RETRY_BUDGET_WINDOW_SECONDS = env_float("GATEWAY_RETRY_BUDGET_WINDOW_SECONDS", 10.0)
+
+# One circuit breaker per upstream (breaker.py): when it opens (failure rate, slow-call rate,
+# slow failures in a row), how long it stays open, how many probes it lets through half-open.
+GATEWAY_BREAKER_FAILURE_THRESHOLD = env_int("GATEWAY_BREAKER_FAILURE_THRESHOLD", 5)
+GATEWAY_BREAKER_FAILURE_RATE = env_float("GATEWAY_BREAKER_FAILURE_RATE", 0.8)
+GATEWAY_BREAKER_SLOW_CALL_SECONDS = env_float("GATEWAY_BREAKER_SLOW_CALL_SECONDS", 5.0)
+GATEWAY_BREAKER_SLOW_CALL_RATE = env_float("GATEWAY_BREAKER_SLOW_CALL_RATE", 0.8)
+GATEWAY_BREAKER_WINDOW = env_int("GATEWAY_BREAKER_WINDOW", 20)
+GATEWAY_BREAKER_WINDOW_SECONDS = env_float("GATEWAY_BREAKER_WINDOW_SECONDS", 30.0)
+GATEWAY_BREAKER_COOLDOWN_SECONDS = env_float("GATEWAY_BREAKER_COOLDOWN_SECONDS", 10.0)
+GATEWAY_BREAKER_HALF_OPEN_PROBES = env_int("GATEWAY_BREAKER_HALF_OPEN_PROBES", 1)
 
 # What a client may send: bodies are read whole (bounded) so that retries can replay them.
 GATEWAY_MAX_BODY_BYTES = env_int("GATEWAY_MAX_BODY_BYTES", 1024 * 1024)

@@ -4,7 +4,7 @@ Hand-rolled rather than zeep: the messages are three fixed document/literal shap
 an answer costs what walking its elements costs. For a page of 100 books zeep's AsyncClient
 spends most of its time turning XML into objects (and the objects would still need turning into
 JSON), while one lxml parse and a walk over the elements in WSDL order build REST v2's dicts
-directly; README "Mediation" has the measured figures.
+directly; docs/design.md (Mediation) has the measured figures.
 
 SOAP 1.2 rather than 1.1 because its faults keep the status REST would answer (404, 400, 401,
 403; 503 for Server.Unavailable), so the retry and breaker transports classify them as they

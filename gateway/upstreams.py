@@ -26,7 +26,7 @@ failures become gateway errors in one place, `gateway.errors.map_upstream_errors
 that refuses a call raises `gateway.errors.CircuitOpen(retry_after)`.
 
 Why aiohttp under httpx: measured on this 2-core box, httpx's own transport cost ~2,000 us of
-gateway CPU per proxied request and httpx over httpx-aiohttp ~650 us (see README, Gateway).
+gateway CPU per proxied request and httpx over httpx-aiohttp ~650 us (see docs/design.md).
 The base transport corrects one of httpx-aiohttp's error mappings (it reports a refused
 connection and a server disconnect as ConnectTimeout, which would read as 504 and as retryable).
 """
@@ -115,10 +115,10 @@ def build_transport(upstream: str) -> httpx.AsyncBaseTransport:
         ),
         trust_env=False,
     )
-    circuit = Circuit(upstream, BreakerPolicy.from_env())
+    circuit = Circuit(upstream, BreakerPolicy.from_settings())
     circuit.add_listener(_report_breaker_state)
     metrics.set_breaker_state(upstream, circuit.state.value)
-    return RetryTransport(BreakerTransport(base, circuit), RetryPolicy.from_env())
+    return RetryTransport(BreakerTransport(base, circuit), RetryPolicy.from_settings())
 
 
 def _report_breaker_state(upstream: str, old: CircuitState, new: CircuitState) -> None:

@@ -2,11 +2,13 @@
 
 from django.urls import include, path
 
-from config.health import healthz
 from gateway.health import readyz
+from gateway.landing import landing
 from gateway.metrics import metrics_view
+from service_http.health import healthz
 
 urlpatterns = [
+    path("", landing),
     path("healthz", healthz("gateway")),
     path("readyz", readyz),
     path("metrics", metrics_view),

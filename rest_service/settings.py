@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.base_settings import *
 from config.env import env_datetime, env_int, env_str
-from config.keys import private_key_pem, public_key_pem
+from credentials.keys import private_key_pem, public_key_pem
 
 INSTALLED_APPS = [
     *INSTALLED_APPS,
@@ -24,12 +24,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     *SERVICE_MIDDLEWARE,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+# The admin's and Swagger UI's assets (/static/…), served by WhiteNoise straight from the
+# installed apps, as they are in the image: no collectstatic step, no CDN.
+WHITENOISE_USE_FINDERS = True
 
 ROOT_URLCONF = "rest_service.urls"
 WSGI_APPLICATION = "rest_service.wsgi.application"
@@ -49,7 +54,7 @@ REST_FRAMEWORK = {
     "VERSION_PARAM": "version",
 }
 
-# Tokens (simplejwt issues them; config.tokens is the contract every verifier applies).
+# Tokens (simplejwt issues them; credentials.tokens is the contract every verifier applies).
 # The key files are read here so that a production deployment without them fails at start-up,
 # with one line naming the missing variable, rather than on its first login.
 JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 15)

@@ -2,16 +2,15 @@
 Anything else is answered by the problem+json handlers at the bottom."""
 
 from django.contrib import admin
-from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from config.health import healthz
 from rest_service.api.jwks import JwksView
 from rest_service.api.tokens import TokenObtainView, TokenRefreshView, TokenVerifyView
 from rest_service.api.views.books import BookViewSet
 from rest_service.api.views.references import AuthorViewSet, GenreViewSet, PublisherViewSet
+from service_http.health import healthz
 
 catalog = SimpleRouter()
 catalog.register("books", BookViewSet, basename="book")
@@ -29,8 +28,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
-    # The admin's and Swagger UI's assets, from the installed apps (no collectstatic, no CDN).
-    re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
 ]
 
 handler400 = "rest_service.api.problems.bad_request"

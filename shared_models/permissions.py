@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from config.tokens import CATALOG_READ, CATALOG_WRITE
+from credentials.tokens import CATALOG_READ, CATALOG_WRITE
 
 __all__ = ["CATALOG_READ", "CATALOG_WRITE", "may_write", "scopes_for"]
 

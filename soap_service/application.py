@@ -56,7 +56,8 @@ def answer_fault(ctx: Any) -> None:
     if isinstance(fault, MethodNotAllowedFault):
         headers["Allow"] = "GET, POST"
     operation = ctx.descriptor.name if ctx.descriptor is not None else "-"
-    level = logging.WARNING if fault.faultcode.startswith("Client") else logging.ERROR
+    # Only Server faults are ours; Client.*, MustUnderstand and VersionMismatch are the sender's.
+    level = logging.ERROR if fault.faultcode.startswith("Server") else logging.WARNING
     logger.log(
         level, "SOAP fault %s (%s) in %s: %s", fault.faultcode, fault.code, operation,
         fault.faultstring,

@@ -3,7 +3,7 @@
 Reads are open; an operation marked `changes_catalog` (soap_service.service) needs credentials
 carrying catalog:write. Credentials are a WS-Security UsernameToken (soap_service.wssecurity;
 the user's scopes come from shared_models.permissions) or an `Authorization: Bearer` access token
-from the REST service (config.tokens, the contract every verifier shares; its scopes travel in
+from the REST service (credentials.tokens, the contract every verifier shares; its scopes travel in
 the token). Credentials that fail a check are refused even on reads (as RFC 6750 asks of
 tokens), and a request presenting both kinds is refused rather than guessing which one counts.
 
@@ -19,8 +19,8 @@ from typing import Any
 
 from django.conf import settings
 
-from config.keys import honoured_keys, public_key_pem
-from config.tokens import (
+from credentials.keys import honoured_keys, public_key_pem
+from credentials.tokens import (
     KeyResolver,
     TokenRejected,
     bearer_token,

@@ -1,4 +1,4 @@
-"""SOAP faults: DESIGN.md's error table, and the one place where errors become faults.
+"""SOAP faults: the error table (docs/errors.md), and the one place where errors become faults.
 
 Every fault carries the same machine-readable detail, declared once in the WSDL (`_throws`):
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,

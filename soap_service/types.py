@@ -1,4 +1,4 @@
-"""The SOAP types, as DESIGN.md lists them: what the WSDL tells a client about each field.
+"""The SOAP types, as docs/soap.md lists them: what the WSDL tells a client about each field.
 
 Restrictions describe the rules (ISBN shape, price >= 0, pages >= 1) so a client can read them
 from the WSDL; they are never stricter than shared_models.validation, which decides every rule

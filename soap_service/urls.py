@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from config.health import healthz
+from service_http.health import healthz
 from soap_service.views import SoapView
 
 urlpatterns = [

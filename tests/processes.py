@@ -1,5 +1,5 @@
 """Real processes on loopback for tests whose behaviour is about processes; the machinery lives
-in config.stack (the benchmarks use it too)."""
+in catalog_cli.stack (the benchmarks use it too)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from config.stack import (
+from catalog_cli.stack import (
     CATALOG,
     REPO,
     ServerProcess,

@@ -11,7 +11,7 @@ import jwt
 import orjson
 from django.conf import settings
 
-from config import keys
+from credentials import keys
 
 
 def claims(**overrides: Any) -> dict[str, Any]:

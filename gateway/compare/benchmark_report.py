@@ -1,8 +1,8 @@
 """The committed benchmark report, as the page shows it: the folder `catalog bench` writes
 (results.json, report.md, PNG charts), found at GATEWAY_COMPARE_REPORT_DIR (benchmarks/results/
-by default). The headline table is the report's own (benchmarks.report.headline); report.md is
-rendered as CommonMark with raw HTML off; only the folder's own .png, .json and .md files are
-served, by plain name."""
+by default). The headline table is the one the report wrote into results.json (`headline`), so
+the page reads data and runs no benchmark code; report.md is rendered as CommonMark with raw HTML
+off; only the folder's own .png, .json and .md files are served, by plain name."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from pathlib import Path
 import orjson
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
-
-from benchmarks.report import headline
 
 RESULTS = "results.json"
 REPORT = "report.md"
@@ -54,7 +52,9 @@ def load(folder: Path) -> BenchmarkReport:
         ) from None
     try:
         meta = results["meta"]
-        header, rows = headline(results)
+        table = results["headline"]
+        header = [str(cell) for cell in table["header"]]
+        rows = [[str(cell) for cell in row] for row in table["rows"]]
         run = (f"{meta['profile']['name']} run of {meta['started']}, {meta['books']:,} books on "
                f"{meta['database']}")  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:

@@ -11,7 +11,7 @@ import secrets
 
 from django import forms
 
-from benchmarks.operations import BookDraft, isbn_for
+from catalog_client.operations import BookDraft, isbn_for
 from gateway.compare.runs import Operation
 
 OPERATIONS = (

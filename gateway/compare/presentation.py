@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
-from benchmarks.payloads import Exchange, pretty, truncated
+from catalog_client.exchanges import Exchange, pretty, truncated
 from gateway.compare import summary
 from gateway.compare.highlight import body_html, http_head_html
 from gateway.compare.masking import Secrets

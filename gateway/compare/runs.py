@@ -1,8 +1,8 @@
 """One catalog operation performed both ways, REST v2 and SOAP 1.1, through the gateway itself.
 
 The page is a client of its own gateway: it sends the exact requests `catalog compare` and the
-benchmark send (benchmarks.operations, captured by benchmarks.payloads) over HTTP to the
-gateway's address, so authentication, rate limits, Server-Timing and the upstreams all act as
+benchmark send (catalog_client.operations, captured by catalog_client.exchanges) over HTTP to
+the gateway's address, so authentication, rate limits, Server-Timing and the upstreams all act as
 they do for anyone. REST goes first, then SOAP, never both at once (neither slows the other),
 each on a fresh connection.
 
@@ -21,8 +21,9 @@ from typing import Any
 
 import orjson
 
-from benchmarks import payloads
-from benchmarks.operations import (
+from catalog_client import exchanges
+from catalog_client.exchanges import Exchange
+from catalog_client.operations import (
     DEMO_EDITOR,
     BookDraft,
     Context,
@@ -30,8 +31,7 @@ from benchmarks.operations import (
     protocol_target,
     token_request,
 )
-from benchmarks.payloads import Exchange
-from benchmarks.wire import WireError, fetch
+from catalog_client.wire import WireError, fetch
 
 KINDS = ("get_book", "list", "search", "create")
 
@@ -48,7 +48,7 @@ class Operation:
 
     @property
     def scenario(self) -> str:
-        """The benchmark scenario that performs it (benchmarks.operations)."""
+        """The benchmark scenario that performs it (catalog_client.operations)."""
         return {
             "get_book": "get_book",
             "list": f"list_{self.page_size}",
@@ -120,7 +120,7 @@ async def _rest_steps(operation: Operation, target: Target, credentials: tuple[s
     if operation.kind == "create":
         request = token_request(*credentials)
         answer = await fetch(target.host, target.port, request)
-        steps.append(Step("token", payloads.exchange_of(request, answer, target.authority)))
+        steps.append(Step("token", exchanges.exchange_of(request, answer, target.authority)))
         if answer.status != 200:
             return Side("rest", tuple(steps))
         tokens = orjson.loads(answer.body)
@@ -138,6 +138,6 @@ async def _soap_steps(operation: Operation, target: Target, credentials: tuple[s
 
 
 async def _operation_steps(operation: Operation, target: Target, ctx: Context) -> list[Step]:
-    exchanges = await payloads.exchanges(operation.scenario, target, ctx)
+    captured = await exchanges.exchanges(operation.scenario, target, ctx)
     roles = ("operation", "clean-up")
-    return [Step(role, exchange) for role, exchange in zip(roles, exchanges, strict=False)]
+    return [Step(role, exchange) for role, exchange in zip(roles, captured, strict=False)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import orjson
 from lxml import etree
 
-from benchmarks.payloads import Exchange
+from catalog_client.exchanges import Exchange
 
 SOAP11_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/"
 RATE_LIMIT_HEADERS = (

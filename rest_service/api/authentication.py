@@ -1,4 +1,4 @@
-"""Bearer access tokens, checked by the contract every verifier shares (config.tokens).
+"""Bearer access tokens, checked by the contract every verifier shares (credentials.tokens).
 
 Stateless on purpose: the token's signature, claims and scopes are the whole decision, as at the
 gateway and the SOAP service, so a request costs no user lookup. A request without an
@@ -15,8 +15,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from config.keys import honoured_keys
-from config.tokens import (
+from credentials.keys import honoured_keys
+from credentials.tokens import (
     AccessClaims,
     TokenRejected,
     bearer_token,

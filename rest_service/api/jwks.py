@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.keys import honoured_keys, public_jwk
+from credentials.keys import honoured_keys, public_jwk
 from rest_service.api.schema_shapes import JwksSerializer
 
 

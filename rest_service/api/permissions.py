@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from config.tokens import AccessClaims
+from credentials.tokens import AccessClaims
 from shared_models.permissions import CATALOG_WRITE
 
 

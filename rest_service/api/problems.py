@@ -2,7 +2,7 @@
 
 A problem's `type` is https://bookcatalog.example/problems/<code>, where <code> is the error's
 stable machine code with hyphens (`stale-version`, `not-found`); the addresses identify types
-and are documented in the README, they need not resolve. Rate limiting uses the IANA-registered
+and are documented in docs/errors.md, they need not resolve. Rate limiting uses the IANA-registered
 `https://iana.org/assignments/http-problem-types#quota-exceeded`. Every body carries `type`,
 `title` (fixed per type), `status`, `detail` (this occurrence) and `instance` (the request
 path); validation adds `errors` (field -> messages), a server error adds `request_id`, a stale

@@ -59,7 +59,7 @@ class PriceInputField(serializers.Field):
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details; extension members appear where they apply."""
 
-    type = serializers.URLField(help_text="Identifies the problem type (see the README).")
+    type = serializers.URLField(help_text="Identifies the problem type (see docs/errors.md).")
     title = serializers.CharField(help_text="The same for every problem of this type.")
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text="What went wrong this time.")

@@ -1,9 +1,10 @@
 """Token issuing with simplejwt: POST /api/token/, /api/token/refresh/, /api/token/verify/.
 
-simplejwt signs; what it signs follows the contract in config.tokens: RS256 with the signing key's
-RFC 7638 thumbprint as `kid`, `sub` = the user id as a string, `iss`, `aud`, `jti`, `token_type`,
-and on access tokens a `scope` computed from the user when the token is made (at login and at
-every refresh, so a user who loses staff status loses catalog:write within one access lifetime).
+simplejwt signs; what it signs follows the contract in credentials.tokens: RS256 with the signing
+key's RFC 7638 thumbprint as `kid`, `sub` = the user id as a string, `iss`, `aud`, `jti`,
+`token_type`, and on access tokens a `scope` computed from the user when the token is made (at
+login and at every refresh, so a user who loses staff status loses catalog:write within one access
+lifetime).
 Refresh tokens rotate; a used one is blacklisted. Lifetimes are read from settings when a token
 is made, not when this module is imported.
 """
@@ -23,7 +24,7 @@ from rest_framework_simplejwt import settings as simplejwt
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from config.keys import public_jwk
+from credentials.keys import public_jwk
 from rest_service.api import schema_shapes
 from rest_service.api.throttling import LoginRateThrottle
 from shared_models.permissions import scopes_for

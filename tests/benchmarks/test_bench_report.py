@@ -8,8 +8,8 @@ import orjson
 import pytest
 
 from benchmarks.bench import run_bench
-from benchmarks.operations import SCENARIOS
 from benchmarks.runner import QUICK
+from catalog_client.operations import SCENARIOS
 
 TINY = replace(QUICK, books=60, rounds=2, seconds=0.05, warmup_seconds=0.02,
                concurrency=(1, 2), cpu_iterations=1)  # fmt: skip
@@ -82,3 +82,11 @@ def test_report_files_are_written_and_charts_are_pngs(report):
     assert "## Headline" in text and "## The claims, tested" in text
     assert results["meta"]["machine"]["logical_cpus"] >= 1
     assert results["meta"]["machine"]["git_commit"]
+
+
+def test_results_json_carries_the_headline_table_report_md_shows(report):
+    out, _, results = report
+    header, rows = results["headline"]["header"], results["headline"]["rows"]
+    text = (out / "report.md").read_text()
+    assert "| " + " | ".join(header) + " |" in text
+    assert rows and all("| " + " | ".join(row) + " |" in text for row in rows)

@@ -5,8 +5,8 @@ import asyncio
 from dataclasses import replace
 
 from benchmarks.bench import BENCH_ENVIRONMENT
-from benchmarks.operations import DEMO_EDITOR, SCENARIOS
 from benchmarks.runner import QUICK, Endpoints, discover_context, run_scenarios
+from catalog_client.operations import DEMO_EDITOR, SCENARIOS
 from tests.processes import live_stack
 
 TINY = replace(QUICK, rounds=1, seconds=0.05, warmup_seconds=0.02, concurrency=(1,))

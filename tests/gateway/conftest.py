@@ -14,7 +14,7 @@ import httpx
 import orjson
 import pytest
 
-from config import keys
+from credentials import keys
 from gateway.runtime import Runtime
 from tests.gateway.fakes import unread
 

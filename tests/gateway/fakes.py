@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import httpx
+from django.test import Client, override_settings
 
 T = TypeVar("T")
 
@@ -90,3 +91,22 @@ class ScriptedUpstream:
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
+
+
+def served_by(urlconf: str) -> Callable[[httpx.Request], httpx.Response]:
+    """An upstream handler answered by Django in this process with `urlconf`, through Django's
+    test client: a service's own views and middleware behind the gateway, with no network."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        with override_settings(ROOT_URLCONF=urlconf):
+            answer = Client().generic(
+                request.method,
+                request.url.raw_path.decode("ascii"),
+                data=request.content,
+                content_type=request.headers.get("content-type", ""),
+            )
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        answer.close()
+        return httpx.Response(answer.status_code, headers=list(answer.items()), content=body)
+
+    return handle

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from gateway.errors import CircuitOpen
 from tests.gateway.fakes import FakeTime, ScriptedUpstream, run
 
 URL = "http://upstream.test/api/v2/books/1/"
+HUNG = httpx.ReadTimeout("no answer before the deadline")
 
 
 def circuit(time: FakeTime, **policy: float) -> Circuit:
@@ -29,6 +32,20 @@ async def call(breaker: BreakerTransport, times: int = 1) -> list[int | str]:
             except (httpx.TransportError, CircuitOpen) as exc:
                 outcomes.append(type(exc).__name__)
     return outcomes
+
+
+def taking(
+    time: FakeTime, seconds: float, outcome: int | Exception
+) -> Callable[[httpx.Request], Awaitable[httpx.Response]]:
+    """An upstream answer (a status, or an error raised) that arrives `seconds` later."""
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        time.advance(seconds)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return httpx.Response(outcome)
+
+    return answer
 
 
 def opened(time: FakeTime, upstream: ScriptedUpstream, **policy: float) -> BreakerTransport:
@@ -113,6 +130,87 @@ def test_read_timeouts_count_as_failures() -> None:
     assert breaker.circuit.state is CircuitState.OPEN
 
 
+def test_a_hung_upstream_opens_the_circuit_after_five_calls_however_long_each_waited() -> None:
+    """One client calling a frozen upstream: each call waits out a 10 s deadline, so the 30 s
+    window never holds five failures, and busy traffic before it filled the window."""
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([200] * 15), then=taking(time, 10, HUNG))
+    breaker = BreakerTransport(upstream.transport(), circuit(time, failure_threshold=5))
+    run(call(breaker, 15))
+    assert run(call(breaker, 4)) == ["ReadTimeout"] * 4
+    assert breaker.circuit.state is CircuitState.CLOSED
+    assert run(call(breaker, 3)) == ["ReadTimeout", "CircuitOpen", "CircuitOpen"]
+    assert upstream.calls == 20
+
+
+def test_a_timeout_is_a_slow_failure_even_when_it_came_quickly() -> None:
+    """The deadline cut it short: the upstream took all the time it was given."""
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([200] * 15), then=HUNG)
+    breaker = BreakerTransport(upstream.transport(), circuit(time, failure_threshold=5))
+    run(call(breaker, 20))
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_slow_gateway_timeouts_from_a_proxy_in_front_count_as_a_hung_upstream() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([200] * 15), then=taking(time, 9, 504))
+    breaker = BreakerTransport(upstream.transport(), circuit(time, failure_threshold=5))
+    run(call(breaker, 20))
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_an_answer_between_slow_failures_starts_the_run_again() -> None:
+    time = FakeTime()
+    hung = [taking(time, 10, HUNG)] * 4
+    upstream = ScriptedUpstream(*hung, 200, *hung)
+    breaker = BreakerTransport(upstream.transport(), circuit(time, failure_threshold=5))
+    run(call(breaker, 9))
+    assert breaker.circuit.state is CircuitState.CLOSED
+    assert breaker.circuit.snapshot()["slow_failures_in_a_row"] == 4
+
+
+def test_slow_answers_dominating_the_recent_calls_open_the_circuit() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(then=taking(time, 2, 200))
+    breaker = BreakerTransport(
+        upstream.transport(), circuit(time, failure_threshold=5, slow_call_seconds=1.5)
+    )
+    assert run(call(breaker, 6)) == [200] * 5 + ["CircuitOpen"]
+    assert breaker.circuit.snapshot()["recent_slow_calls"] == 5
+
+
+def test_slow_answers_scattered_among_quick_ones_keep_the_circuit_closed() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([200, 200, taking(time, 2, 200)] * 5))
+    breaker = BreakerTransport(
+        upstream.transport(), circuit(time, failure_threshold=5, slow_call_seconds=1.5)
+    )
+    run(call(breaker, 15))
+    assert breaker.circuit.state is CircuitState.CLOSED
+    assert breaker.circuit.snapshot()["recent_slow_calls"] == 5
+
+
+def test_a_slow_probe_reopens_the_circuit_though_it_answered() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(503, 503, 503, then=taking(time, 2, 200))
+    breaker = opened(time, upstream, slow_call_seconds=1.5)
+    time.advance(10)
+    assert run(call(breaker, 2)) == [200, "CircuitOpen"]
+    assert breaker.circuit.state is CircuitState.OPEN
+
+
+def test_a_hung_upstream_that_recovers_is_let_back_in_by_a_probe() -> None:
+    time = FakeTime()
+    upstream = ScriptedUpstream(*([taking(time, 10, HUNG)] * 5), then=200)
+    breaker = BreakerTransport(upstream.transport(), circuit(time, failure_threshold=5))
+    run(call(breaker, 5))
+    assert run(call(breaker)) == ["CircuitOpen"]
+    time.advance(10)
+    assert run(call(breaker, 2)) == [200, 200]
+    assert breaker.circuit.state is CircuitState.CLOSED
+
+
 def test_after_the_cooldown_the_circuit_half_opens() -> None:
     time = FakeTime()
     breaker = opened(time, ScriptedUpstream(then=503))
@@ -140,6 +238,8 @@ def test_a_failed_probe_reopens_the_circuit_for_a_new_cooldown() -> None:
         "state": "open",
         "recent_calls": 3,
         "recent_failures": 3,
+        "recent_slow_calls": 0,
+        "slow_failures_in_a_row": 0,
         "retry_after": 10.0,
     }
 
@@ -205,18 +305,29 @@ def test_listeners_hear_every_state_change() -> None:
     ]
 
 
-def test_the_policy_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_THRESHOLD", "7")
-    monkeypatch.setenv("GATEWAY_BREAKER_COOLDOWN_SECONDS", "2.5")
-    monkeypatch.setenv("GATEWAY_BREAKER_HALF_OPEN_PROBES", "3")
-    monkeypatch.setenv("GATEWAY_BREAKER_FAILURE_RATE", "0.6")
-    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW", "50")
-    monkeypatch.setenv("GATEWAY_BREAKER_WINDOW_SECONDS", "5")
-    assert BreakerPolicy.from_env() == BreakerPolicy(
+def test_the_policy_is_read_from_the_settings_when_asked(settings: Any) -> None:
+    settings.GATEWAY_BREAKER_FAILURE_THRESHOLD = 7
+    settings.GATEWAY_BREAKER_COOLDOWN_SECONDS = 2.5
+    settings.GATEWAY_BREAKER_HALF_OPEN_PROBES = 3
+    settings.GATEWAY_BREAKER_FAILURE_RATE = 0.6
+    settings.GATEWAY_BREAKER_SLOW_CALL_SECONDS = 1.5
+    settings.GATEWAY_BREAKER_SLOW_CALL_RATE = 0.5
+    settings.GATEWAY_BREAKER_WINDOW = 50
+    settings.GATEWAY_BREAKER_WINDOW_SECONDS = 5
+    assert BreakerPolicy.from_settings() == BreakerPolicy(
         failure_threshold=7,
         cooldown=2.5,
         half_open_probes=3,
         failure_rate=0.6,
+        slow_call_seconds=1.5,
+        slow_call_rate=0.5,
         window=50,
         window_seconds=5.0,
     )
+
+
+def test_rates_in_the_settings_are_clamped_to_shares(settings: Any) -> None:
+    settings.GATEWAY_BREAKER_FAILURE_RATE = 1.5
+    settings.GATEWAY_BREAKER_SLOW_CALL_RATE = -0.2
+    policy = BreakerPolicy.from_settings()
+    assert (policy.failure_rate, policy.slow_call_rate) == (1.0, 0.0)

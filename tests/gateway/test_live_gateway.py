@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.gateway.html import links, loaded_urls
 from tests.processes import live_stack
 
 EDITOR = {"username": "editor", "password": "editor-pass"}
@@ -129,3 +130,17 @@ def test_readyz_reports_upstreams_and_keys(gateway):
     assert body["upstreams"]["rest"]["reachable"] and body["upstreams"]["soap"]["reachable"]
     assert body["jwks"]["loaded"]
     assert body["redis"] == {"configured": False}
+
+
+def test_every_link_on_the_front_page_answers(gateway):
+    listed = links(gateway.get("/").text)
+    assert "/api/docs/" in listed and "/soap12/catalog/?wsdl" in listed
+    assert {url: gateway.get(url).status_code for url in listed} == dict.fromkeys(listed, 200)
+
+
+def test_swagger_ui_loads_everything_it_needs_through_the_gateway(gateway):
+    page = gateway.get("/api/docs/")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    loaded = loaded_urls(page.text)
+    assert "/api/schema/" in loaded and len(loaded) >= 4
+    assert {url: gateway.get(url).status_code for url in loaded} == dict.fromkeys(loaded, 200)

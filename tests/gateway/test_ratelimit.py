@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import REGISTRY
 
-from gateway.ratelimit import Policy, RateLimiter, RedisWindow
+from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
 from tests import tokens
-from tests.gateway.fakes import run
+from tests.gateway.fakes import FakeTime, run
 from tests.processes import free_port
 
 QUOTA_EXCEEDED = "https://iana.org/assignments/http-problem-types#quota-exceeded"
@@ -205,12 +205,49 @@ def test_with_redis_unreachable_requests_are_refused_when_failing_closed(
     assert _failures() == before + 1
 
 
+def in_process_limiter(time: FakeTime) -> RateLimiter:
+    user = Policy("user", 600, 60)
+    return RateLimiter(
+        MemoryWindow(clock=time.clock),
+        anonymous=user,
+        user=user,
+        writes=user,
+        namespace="test-gw",
+        fail_open=True,
+    )
+
+
+def ratelimit_header(limiter: RateLimiter) -> bytes:
+    decision = run(limiter.check(limiter.user, "sub:reader"))
+    return dict(decision.headers())[b"ratelimit"]
+
+
+def test_the_in_process_window_never_reports_more_seconds_than_it_lasts():
+    """At this instant, now + 60 - now is 60.0000000000009 in floating point."""
+    limiter = in_process_limiter(FakeTime(start=8161.962517661547))
+    assert ratelimit_header(limiter) == b'"user";r=599;t=60'
+
+
+def test_t_counts_down_to_when_the_oldest_counted_request_leaves_the_window():
+    time = FakeTime()
+    limiter = in_process_limiter(time)
+    ratelimit_header(limiter)
+    time.advance(15)
+    assert ratelimit_header(limiter) == b'"user";r=598;t=45'
+
+
 def test_policies_are_written_as_n_per_unit_or_n_per_seconds():
     assert Policy.parse("user", "600/minute") == Policy("user", 600, 60)
     assert Policy.parse("user", "5/30") == Policy("user", 5, 30)
     assert Policy.parse("user", "1000/hour").header == b'"user";q=1000;w=3600'
+    assert Policy.parse("user", "10/ Days") == Policy("user", 10, 86400)
     with pytest.raises(ImproperlyConfigured, match="60/minute or 60/60"):
         Policy.parse("user", "lots")
+
+
+def test_a_policy_with_an_unknown_unit_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="got '60/fortnight'"):
+        Policy.parse("user", "60/fortnight")
 
 
 def test_soap_with_ws_security_spends_the_user_budget_of_its_address(harness_factory, tight_limits):

@@ -13,7 +13,7 @@ import httpx
 import orjson
 import pytest
 
-from config import keys
+from credentials import keys
 from tests import tokens
 from tests.processes import CATALOG, ServerProcess, base_env, free_port
 

@@ -272,10 +272,18 @@ def test_every_retry_is_reported_with_its_upstream_and_reason() -> None:
     assert heard == [("rest", "status_503"), ("rest", "ConnectError")]
 
 
-def test_the_policy_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_RETRY_MAX_ATTEMPTS", "4")
-    monkeypatch.setenv("GATEWAY_REQUEST_DEADLINE_SECONDS", "2.5")
-    monkeypatch.setenv("GATEWAY_RETRY_BUDGET_RATIO", "0.1")
-    policy = RetryPolicy.from_env()
+def test_the_policy_is_read_from_the_settings_when_asked(settings: Any) -> None:
+    settings.GATEWAY_RETRY_MAX_ATTEMPTS = 4
+    settings.GATEWAY_REQUEST_DEADLINE_SECONDS = 2.5
+    settings.GATEWAY_RETRY_BUDGET_RATIO = 0.1
+    policy = RetryPolicy.from_settings()
     assert (policy.max_attempts, policy.deadline, policy.budget_ratio) == (4, 2.5, 0.1)
     assert policy.base_delay == RetryPolicy().base_delay
+
+
+def test_settings_out_of_range_are_clamped_to_a_working_policy(settings: Any) -> None:
+    settings.GATEWAY_RETRY_MAX_ATTEMPTS = 0
+    settings.GATEWAY_RETRY_BASE_DELAY_SECONDS = -1.0
+    settings.GATEWAY_RETRY_BUDGET_WINDOW_SECONDS = 0.0
+    policy = RetryPolicy.from_settings()
+    assert (policy.max_attempts, policy.base_delay, policy.budget_window) == (1, 0.0, 1.0)

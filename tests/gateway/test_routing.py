@@ -19,6 +19,9 @@ from gateway.routing import RouteClass, is_proxied, resolve
         ("GET", "/.well-known/jwks.json", RouteClass.TOKEN, "rest", b"/.well-known/jwks.json"),
         ("GET", "/soap/catalog/", RouteClass.SOAP, "soap", b"/soap/catalog/"),
         ("POST", "/soap12/catalog/", RouteClass.SOAP, "soap", b"/soap12/catalog/"),
+        ("GET", "/api/schema/", RouteClass.READ, "rest", b"/api/schema/"),
+        ("GET", "/api/docs/", RouteClass.READ, "rest", b"/api/docs/"),
+        ("GET", "/static/a/b.js", RouteClass.READ, "rest", b"/static/a/b.js"),
     ],
 )
 def test_each_proxied_path_has_one_route(method, path, route_class, upstream, upstream_path):
@@ -29,7 +32,8 @@ def test_each_proxied_path_has_one_route(method, path, route_class, upstream, up
 def test_unversioned_api_paths_are_negotiated_and_versioned_ones_are_not():
     assert resolve("GET", "/api/books/", b"/api/books/").negotiate_version
     assert resolve("GET", "/api/v2/books/", b"/api/v2/books/").negotiate_version
-    assert not resolve("GET", "/api/schema/", b"/api/schema/").negotiate_version
+    for unversioned in ("/api/schema/", "/api/docs/", "/static/a/b.js"):
+        assert not resolve("GET", unversioned, unversioned.encode()).negotiate_version
     assert not resolve("POST", "/auth/token/", b"/auth/token/").negotiate_version
 
 

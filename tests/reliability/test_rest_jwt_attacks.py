@@ -1,6 +1,6 @@
 """The JWT attack list on the REST service, beyond what tests/rest/test_bearer_tokens.py and
-tests/config/test_tokens.py already prove (alg none, HS256 with the public key, expired, not yet
-valid, wrong iss/aud, tampered payload, unknown kid, refresh token, no subject): header tricks
+tests/credentials/test_tokens.py already prove (alg none, HS256 with the public key, expired, not
+yet valid, wrong iss/aud, tampered payload, unknown kid, refresh token, no subject): header tricks
 that make naive verifiers fetch or trust another key, `kid` values built to reach a file or a
 query, signature stripping, and tokens far too long, in process and on the real server."""
 

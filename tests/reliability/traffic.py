@@ -1,5 +1,5 @@
 """Load for the battery, on the benchmark's own machinery (benchmarks.load closed-loop workers over
-benchmarks.wire raw-socket connections), plus what a fault scenario needs on top: a bound on
+catalog_client.wire raw-socket connections), plus what a fault scenario needs on top: a bound on
 every request (an answer later than the gateway's deadline + 1 s counts as hung, and the
 connection is dropped), a tally of outcomes with latency percentiles, and a JSON summary.
 
@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 import orjson
 
 from benchmarks.load import LoadResult, run_load
-from benchmarks.operations import envelope
 from benchmarks.stats import percentile
-from benchmarks.wire import Connection, WireRequest
+from catalog_client.operations import envelope
+from catalog_client.wire import Connection, WireRequest
 from config.env import var_dir
 
 HUNG = 0

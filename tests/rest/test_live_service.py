@@ -1,5 +1,5 @@
 """The REST service as `make run` serves it (gunicorn, several workers, its own database): the
-README's token -> list -> create -> If-Match update flow, and duplicate POSTs racing across
+REST API page's token -> list -> create -> If-Match update flow, and duplicate POSTs racing across
 processes still creating one book (on SQLite and PostgreSQL alike)."""
 
 import re
@@ -84,13 +84,13 @@ def test_swagger_ui_and_its_assets_are_served_by_the_real_server(rest):
     assert rest.get("/api/schema/").status_code == 200
 
 
-def _readme_example() -> str:
-    section = (REPO / "README.md").read_text().split("## REST API", 1)[1]
+def _docs_example() -> str:
+    section = (REPO / "docs" / "rest-api.md").read_text().split("## Try it", 1)[1]
     return section.split("```sh\n", 1)[1].split("```", 1)[0]
 
 
-def test_the_readme_curl_examples_work_as_written(rest):
-    script = _readme_example().replace("http://127.0.0.1:8001", str(rest.base_url).rstrip("/"))
+def test_the_rest_api_pages_curl_examples_work_as_written(rest):
+    script = _docs_example().replace("http://127.0.0.1:8001", str(rest.base_url).rstrip("/"))
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60
     )

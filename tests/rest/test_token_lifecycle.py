@@ -1,6 +1,6 @@
 """Tokens from the REST service: obtain, use, refresh (rotated, the old one blacklisted), verify,
 and the JWKS that names the signing key. Access tokens honour the shared contract
-(config.tokens.verify_access_token), so the gateway and the SOAP service accept them too."""
+(credentials.tokens.verify_access_token), so the gateway and the SOAP service accept them too."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
-from config import keys
-from config.tokens import keyset_resolver, verify_access_token
+from credentials import keys
+from credentials.tokens import keyset_resolver, verify_access_token
 from tests import tokens
 from tests.rest.conftest import client_with
 from tests.rest.problems import assert_problem

@@ -14,7 +14,7 @@ import httpx
 import pytest
 import redis
 
-from config.keys import write_secret_files
+from credentials.keys import write_secret_files
 from tests.factories import valid_isbn
 from tests.processes import (
     CATALOG,

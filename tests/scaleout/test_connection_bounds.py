@@ -1,5 +1,5 @@
-"""PostgreSQL connections are bounded by the server's sizing, as the README's formula says: at
-most workers x threads with persistent connections (the default), at most workers x
+"""PostgreSQL connections are bounded by the server's sizing, as docs/deployment.md's formula
+says: at most workers x threads with persistent connections (the default), at most workers x
 DATABASE_POOL_MAX_SIZE with psycopg's pool, however many requests arrive at once."""
 
 from __future__ import annotations

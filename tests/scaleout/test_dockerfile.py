@@ -33,12 +33,19 @@ def test_the_final_stage_copies_only_the_built_venv():
     assert not [line for line in RUNTIME if re.search(r"\bpip\b|apt-get", line)]
 
 
-def test_every_package_pyproject_installs_is_copied_into_the_build():
+def _copied() -> set[str]:
+    return {line.split()[1] for line in BUILD if line.startswith("COPY ")}
+
+
+def test_every_shipped_package_pyproject_installs_is_copied_into_the_build():
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
-    packages = {pattern.rstrip("*") for pattern in patterns}
-    copied = {line.split()[1] for line in BUILD if line.startswith("COPY ")}
-    assert packages <= copied
+    packages = {pattern.rstrip("*") for pattern in patterns} - {"benchmarks"}
+    assert packages <= _copied()
+
+
+def test_the_image_leaves_out_the_benchmark_harness():
+    assert "benchmarks" not in _copied()
 
 
 def test_the_build_context_leaves_out_run_time_state_and_secrets():
@@ -48,4 +55,12 @@ def test_the_build_context_leaves_out_run_time_state_and_secrets():
         line
         for line in LINES
         if "secret" in line.lower() and line.startswith(("COPY", "ENV", "ARG"))
+    ]
+
+
+def test_the_build_installs_only_the_hashed_runtime_lock_and_the_project_without_its_deps():
+    installs = [line for line in BUILD if re.search(r"\bpip install\b", line)]
+    assert installs == [
+        "RUN /opt/venv/bin/pip install --require-hashes -r requirements/runtime.txt",
+        "RUN /opt/venv/bin/pip install --no-deps .",
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from config.cli import SERVICES
+from catalog_cli.services import SERVICES
 from tests.processes import CATALOG, ServerProcess, base_env, free_port, run_catalog
 
 

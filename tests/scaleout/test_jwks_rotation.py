@@ -12,7 +12,7 @@ import httpx
 import jwt
 import pytest
 
-from config.keys import public_jwk, write_secret_files
+from credentials.keys import public_jwk, write_secret_files
 from tests.scaleout.conftest import Replicas, books_with_isbn, new_book_body, replicated_gateways
 
 

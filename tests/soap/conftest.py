@@ -13,6 +13,7 @@ import requests
 from zeep import Client as ZeepClient
 from zeep.transports import Transport
 
+import soap_service  # noqa: F401  (first: makes Spyne importable for the test modules here)
 from tests.processes import Stack, live_stack
 
 TNS = "urn:bookcatalog:soap:v1"

@@ -1,5 +1,5 @@
 """`Authorization: Bearer` access tokens from the REST service, verified by the shared contract
-(config.tokens): any token that fails a check is refused, even on a read."""
+(credentials.tokens): any token that fails a check is refused, even on a read."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ mustUnderstand rule for headers we do not process."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -177,6 +178,16 @@ def test_an_unknown_mandatory_header_is_a_must_understand_fault(client, version)
     assert (fault.faultcode, fault.code, fault.status) == ("MustUnderstand", "must_understand", 500)
     optional = call(client, '<x:Trace xmlns:x="urn:other">1</x:Trace>', body, version)
     assert optional.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_must_understand_fault_is_logged_as_the_clients_mistake_not_ours(client, caplog):
+    book = make_book()
+    header = '<x:Trace xmlns:x="urn:other" e:mustUnderstand="1">1</x:Trace>'
+    with caplog.at_level(logging.INFO, logger="soap_service"):
+        call(client, header, f"<t:GetBook><t:id>{book.pk}</t:id></t:GetBook>")
+    logged = [r for r in caplog.records if "MustUnderstand" in r.getMessage()]
+    assert [r.levelno for r in logged] == [logging.WARNING]
 
 
 @pytest.mark.django_db

@@ -7,21 +7,11 @@ import pytest
 pytestmark = pytest.mark.usefixtures("page_settings")
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")  # a PNG head
-FIGURES = {"request_head": 80, "request_body": 0, "response_head": 400, "response_body": 500,
-           "request_body_gzip": 0, "response_body_gzip": 300, "statuses": [200],
-           "ok": True}  # fmt: skip
 RESULTS = {
     "meta": {"profile": {"name": "quick", "concurrency": [1, 16]}, "books": 1000,
              "database": "SQLite", "started": "2026-11-25T12:00:00+00:00"},
-    "scenarios": {
-        "get_book": {
-            "title": "Get one book",
-            "bytes": {"rest": FIGURES, "soap": {**FIGURES, "response_body": 1400}},
-            "byte_ratios": {"soap/rest": {"raw": 1.9, "gzip": 1.35}},
-            "ratios": {"soap/rest": {"throughput_c16": {"n": 2, "median": 0.93, "low": 0.81,
-                                                        "high": 1.06}}},
-        }
-    },
+    "headline": {"header": ["operation", "SOAP/REST bytes", "SOAP/REST throughput (c=16)"],
+                 "rows": [["Get one book", "1.90x", "0.93 (0.81 to 1.06)"]]},
 }  # fmt: skip
 REPORT = "# REST vs SOAP\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n![bytes.png](bytes.png)\n"
 
@@ -48,6 +38,7 @@ def test_the_headline_table_and_charts_of_the_report_are_shown(client, report_di
     html = client.get("/compare/").content.decode()
     assert "quick run of 2026-11-25T12:00:00+00:00, 1,000 books on SQLite" in html
     assert '<th scope="row">Get one book</th>' in html
+    assert '<th scope="col">SOAP/REST throughput (c=16)</th>' in html
     assert "<td>1.90x</td>" in html and "<td>0.93 (0.81 to 1.06)</td>" in html
     assert '<img src="/compare/report/bytes.png"' in html
     assert '<a href="/compare/report/">The full report</a>' in html
@@ -83,3 +74,10 @@ def test_an_unreadable_report_is_named_not_crashed_on(client, report_dir):
     (report_dir / "results.json").write_text("{not json")
     html = client.get("/compare/").content.decode()
     assert "cannot be read" in html
+
+
+def test_a_report_without_a_headline_table_is_named_not_crashed_on(client, report_dir):
+    older = {key: value for key, value in RESULTS.items() if key != "headline"}
+    (report_dir / "results.json").write_bytes(orjson.dumps(older))
+    html = client.get("/compare/").content.decode()
+    assert "is not in the expected shape" in html and "headline" in html

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from benchmarks.operations import isbn_for
+from catalog_client.operations import isbn_for
 from tests.gateway.compare.pages import CREATE_FIELDS, run
 
 pytestmark = pytest.mark.usefixtures("live_page")

@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from config.heap import YOUNGEST_GENERATION_THRESHOLD, prepare_for_requests
+from service_http.heap import YOUNGEST_GENERATION_THRESHOLD, prepare_for_requests
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The catalog operations the benchmark runs, each as the exact HTTP exchange a client makes:
+"""The catalog operations a client performs (the benchmark runs them, `catalog compare` and the
+gateway's /compare/ page show them), each as the exact HTTP exchange a client makes:
 REST v2 (JSON) or SOAP 1.1 (an XML envelope), directly or through the gateway, and REST-over-SOAP
 mediation (REST through the gateway with `X-Backend: soap`).
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,8 +21,7 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-from benchmarks.load import Operation
-from benchmarks.wire import Connection, WireRequest, WireResponse
+from catalog_client.wire import Connection, WireRequest, WireResponse
 
 SOAP_NS = "urn:bookcatalog:soap:v1"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -39,6 +40,10 @@ SOAP_FILTER_ORDER = (
     "author_id", "publisher_id", "genre", "language", "isbn", "min_price", "max_price",
     "published_after", "published_before", "search", "ordering",
 )  # fmt: skip
+
+Operation = Callable[[Connection, int], Awaitable[int]]
+"""Performs one operation on a connection (the int is a per-run sequence number, for unique
+data); returns the final HTTP status."""
 
 
 @dataclass(frozen=True)

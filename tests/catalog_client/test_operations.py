@@ -1,10 +1,10 @@
-"""The requests benchmarks/operations.py builds are the ones the benchmark, `catalog compare` and
-the gateway's compare page send: one book draft for both protocols, either kind of SOAP
+"""The requests catalog_client/operations.py builds are the ones the benchmark, `catalog compare`
+and the gateway's compare page send: one book draft for both protocols, either kind of SOAP
 credentials, any page size."""
 
 from lxml import etree
 
-from benchmarks.operations import (
+from catalog_client.operations import (
     BookDraft,
     Context,
     create_request,

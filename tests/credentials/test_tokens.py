@@ -1,11 +1,12 @@
-"""The access-token contract every verifier shares (config/tokens.py), and the JWT attack list."""
+"""The access-token contract every verifier shares (credentials/tokens.py), and the JWT attack
+list."""
 
 import time
 
 import pytest
 
-from config import keys
-from config.tokens import (
+from credentials import keys
+from credentials.tokens import (
     MAX_TOKEN_LENGTH,
     TokenRejected,
     bearer_token,

@@ -129,7 +129,7 @@ def verify_access_token(
 
 
 def keyset_resolver(keys: Mapping[str, str]) -> KeyResolver:
-    """For a verifier holding public keys by `kid` (config.keys.honoured_keys: the current key
+    """For a verifier holding public keys by `kid` (credentials.keys.honoured_keys: the current key
     first, then keys rotated out): the token's `kid` picks one, a token without a `kid` gets the
     current key, and a token naming any other `kid` is refused."""
     current = next(iter(keys.values()))

@@ -30,7 +30,7 @@ import psutil
 from config.env import BASE_DIR, env_str
 
 REPO = BASE_DIR
-CATALOG = [sys.executable, "-m", "config.cli"]
+CATALOG = [sys.executable, "-m", "catalog_cli"]
 
 
 def free_port() -> int:

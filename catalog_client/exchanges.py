@@ -1,9 +1,8 @@
-"""`catalog compare get-book 42`: one operation as REST and as SOAP, side by side, byte for byte.
+"""Exchanges exactly as they crossed the wire: every request and response of one operation,
+head and body apart, with their sizes raw and gzip-compressed, and bodies made readable.
 
-Sends the same requests the benchmark sends to running services (by default the REST and SOAP
-services of `make run`, or the gateway with --via-gateway) and prints both exchanges exactly as
-they crossed the wire, with their sizes raw and gzip-compressed. The gateway's /compare/ page
-(gateway/compare) captures and pretty-prints its exchanges with the same functions.
+`catalog compare` prints them side by side; the gateway's /compare/ page shows them; the
+benchmark counts the same bytes.
 """
 
 from __future__ import annotations
@@ -15,14 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from lxml import etree
-from rich.console import Console
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
-from benchmarks.operations import Context, Target, scenario_named
-from benchmarks.runner import sample_exchanges
-from benchmarks.wire import WireRequest, WireResponse
+from catalog_client.operations import SAMPLE_SEQUENCE, Context, Scenario, Target, scenario_named
+from catalog_client.wire import Connection, WireRequest, WireResponse
 
 MAX_SHOWN_BODY = 6000
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
@@ -71,6 +65,17 @@ def _gzip_size(body: bytes) -> int:
     return len(gzip.compress(body, 6)) if body else 0
 
 
+async def sample_exchanges(
+    scenario: Scenario, target: Target, ctx: Context
+) -> list[tuple[WireRequest, WireResponse]]:
+    """One operation's exact requests and responses, on a fresh connection."""
+    connection = Connection(target.host, target.port)
+    try:
+        return await scenario.exchanges(target, ctx, connection, sequence=SAMPLE_SEQUENCE)
+    finally:
+        await connection.close()
+
+
 async def exchanges(scenario: str, target: Target, ctx: Context) -> list[Exchange]:
     """Every exchange of `scenario` against `target` (one, or create then delete), exactly as
     sent and received, on a fresh connection."""
@@ -103,37 +108,3 @@ def truncated(text: str, limit: int = MAX_SHOWN_BODY) -> str:
     if len(text) > limit:
         return text[:limit] + f"\n… ({len(text) - limit:,} more characters)"
     return text
-
-
-def _shown(body: bytes, pretty_body: bool) -> str:
-    return truncated(pretty(body) if pretty_body else body.decode(errors="replace"))
-
-
-def _panel(title: str, exchange: Exchange, pretty: bool) -> Panel:
-    text = Text()
-    sections = (
-        ("request head", exchange.request_head, len(exchange.request_head), False),
-        ("request body", exchange.request_body, len(exchange.request_body), pretty),
-        ("response head", exchange.response_head, len(exchange.response_head), False),
-        ("response body", exchange.response_body, exchange.response_body_wire, pretty),
-    )
-    for label, data, size, pretty_body in sections:
-        text.append(f"── {label}: {size:,} bytes ──\n", style="bold")
-        text.append(_shown(data, pretty_body) + "\n" if data else "(empty)\n")
-    return Panel(text, title=title)
-
-
-def render(rest: Exchange, soap: Exchange, *, pretty: bool, console: Console) -> None:
-    table = Table.grid(expand=True, padding=(0, 1))
-    table.add_column(ratio=1)
-    table.add_column(ratio=1)
-    table.add_row(_panel("REST v2 (JSON)", rest, pretty), _panel("SOAP 1.1 (XML)", soap, pretty))
-    console.print(table)
-    sizes = Table("", "REST", "SOAP", "SOAP/REST", title="Bytes on the wire")
-    sizes.add_row(
-        "total, raw", f"{rest.total:,}", f"{soap.total:,}", f"{soap.total / rest.total:.2f}x"
-    )
-    sizes.add_row("total, bodies gzip", f"{rest.total_gzip:,}", f"{soap.total_gzip:,}",
-                  f"{soap.total_gzip / rest.total_gzip:.2f}x")  # fmt: skip
-    sizes.add_row("status", str(rest.status), str(soap.status), "")
-    console.print(sizes)

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from benchmarks.wire import Connection, WireRequest
+from catalog_client.wire import Connection, WireRequest
 
 BODY = b'{"hello": "world"}'
 RESPONSES = {
