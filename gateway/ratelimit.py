@@ -8,6 +8,13 @@ Policies (settings, "N/second|minute|hour|day" or "N/<seconds>"):
                                                         (SOAP with WS-Security: per address)
     writes     GATEWAY_RATELIMIT_WRITES     60/minute   writes (REST or SOAP), per subject, or
                                                         per address without a bearer token
+    metadata   GATEWAY_RATELIMIT_METADATA   600/minute  the documents clients set themselves up
+                                                        from (routing.is_metadata: WSDL, OpenAPI,
+                                                        JWKS), per subject or address
+
+Metadata has its own budget because toolkits fetch it far more often than people expect: JAX-WS
+downloads the WSDL for every new client object, so an application creating a few clients a
+second spent the anonymous budget on WSDLs alone and was then refused its reads.
 
 The algorithm is a sliding log: a request is allowed if fewer than N requests were allowed in
 the last window seconds. With REDIS_URL it runs as one Lua script, one EVALSHA per request,
@@ -215,19 +222,29 @@ class RateLimiter:
         anonymous: Policy,
         user: Policy,
         writes: Policy,
+        metadata: Policy,
         namespace: str,
         fail_open: bool,
     ) -> None:
         self.window = window
         self.anonymous, self.user, self.writes = anonymous, user, writes
+        self.metadata = metadata
         self.namespace = namespace
         self.fail_open = fail_open
 
     def policy_for(
-        self, *, write: bool, subject: str | None, client_ip: str, soap_credentials: bool
+        self,
+        *,
+        write: bool,
+        subject: str | None,
+        client_ip: str,
+        soap_credentials: bool,
+        metadata: bool = False,
     ) -> tuple[Policy, str]:
         """The policy that applies and whose budget the request spends."""
         who = f"sub:{subject}" if subject is not None else f"ip:{client_ip}"
+        if metadata:
+            return self.metadata, who
         if write:
             return self.writes, who
         if subject is not None or soap_credentials:

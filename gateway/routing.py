@@ -1,7 +1,9 @@
 """Which requests the gateway proxies, to which upstream, as which route class.
 
     /api/v1/…, /api/v2/…, /api/…   rest   read (GET, HEAD, OPTIONS) or write (anything else);
-                                          unversioned paths are negotiated (versioning.py)
+                                          unversioned paths are negotiated (versioning.py);
+                                          writes to the caller's own jobs and webhooks (an
+                                          export, a cancel, a webhook) need catalog:read only
     /api/schema/                   rest   read, not versioned (the OpenAPI document)
     /api/docs/, /static/…          rest   read, not versioned (Swagger UI and its assets)
     /auth/token/…, /api/token/…    rest   token: the issuer's endpoints at /api/token/…
@@ -10,6 +12,10 @@
 
 Anything else is not proxied (the router hands it to Django: the landing page at /, /healthz,
 /readyz, /metrics, /compare/).
+
+Metadata (`is_metadata`) is the documents clients set themselves up from: the WSDLs (GET
+/soap/…?wsdl, /soap12/…?wsdl), the OpenAPI document and the JWKS. It has its own rate-limit
+policy (ratelimit.py), whatever its route class.
 
 A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
 another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
@@ -45,6 +51,9 @@ PROXIED_PREFIXES = (
 _UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
+_OWN_JOB_RESOURCES = re.compile(r"/api/(?:v2/)?(?:books/export/|jobs/|webhooks/)")
+_METADATA_PATHS = frozenset({"/api/schema/", "/.well-known/jwks.json"})
+_WSDL_QUERY = re.compile(rb"(?:^|&)wsdl(?:=|&|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,7 @@ class Route:
     upstream: str
     path: bytes  # raw, as it goes upstream (before version negotiation)
     negotiate_version: bool = False
+    changes_catalog: bool = False  # needs catalog:write
 
 
 def is_proxied(path: str) -> bool:
@@ -70,8 +80,19 @@ def resolve(method: str, path: str, raw_path: bytes) -> Route:
         return Route(RouteClass.TOKEN, "rest", raw_path)
     route_class = RouteClass.READ if method in SAFE_METHODS else RouteClass.WRITE
     if path.startswith(_UNVERSIONED):
-        return Route(route_class, "rest", raw_path)
-    return Route(route_class, "rest", raw_path, negotiate_version=True)
+        return Route(route_class, "rest", raw_path, changes_catalog=route_class is RouteClass.WRITE)
+    changes_catalog = route_class is RouteClass.WRITE and not _OWN_JOB_RESOURCES.match(path)
+    return Route(
+        route_class, "rest", raw_path, negotiate_version=True, changes_catalog=changes_catalog
+    )
+
+
+def is_metadata(method: str, path: str, query_string: bytes) -> bool:
+    if method not in SAFE_METHODS:
+        return False
+    if path.startswith(("/soap/", "/soap12/")):
+        return _WSDL_QUERY.search(query_string) is not None
+    return path in _METADATA_PATHS
 
 
 def check_path(path: str, raw_path: bytes) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import BinaryIO
+from typing import TextIO
 
 import httpx
 from django.conf import settings
@@ -42,6 +42,7 @@ def build_limiter() -> RateLimiter:
         anonymous=Policy.parse("anonymous", settings.GATEWAY_RATELIMIT_ANONYMOUS),
         user=Policy.parse("user", settings.GATEWAY_RATELIMIT_USER),
         writes=Policy.parse("writes", settings.GATEWAY_RATELIMIT_WRITES),
+        metadata=Policy.parse("metadata", settings.GATEWAY_RATELIMIT_METADATA),
         namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
         fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
     )
@@ -56,7 +57,7 @@ class Runtime:
         *,
         transports: dict[str, httpx.AsyncBaseTransport] | None = None,
         jwks_transport: httpx.AsyncBaseTransport | None = None,
-        log_stream: BinaryIO | None = None,
+        log_stream: TextIO | None = None,
     ) -> None:
         self._transports = transports
         self._jwks_transport = jwks_transport

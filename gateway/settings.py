@@ -6,9 +6,11 @@ objects copy what they need when they are built (never at import), so tests buil
 
 from config.base_settings import *
 from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
+from telemetry.tracing import trace_store_enabled
 
 INSTALLED_APPS: list[str] = ["gateway.compare"]
 DATABASES: dict = {}
+SERVICE_NAME = "gateway"
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [
@@ -67,6 +69,7 @@ JWT_LEEWAY_SECONDS = env_int("JWT_LEEWAY_SECONDS", 30)
 GATEWAY_RATELIMIT_ANONYMOUS = env_str("GATEWAY_RATELIMIT_ANONYMOUS", "60/minute")
 GATEWAY_RATELIMIT_USER = env_str("GATEWAY_RATELIMIT_USER", "600/minute")
 GATEWAY_RATELIMIT_WRITES = env_str("GATEWAY_RATELIMIT_WRITES", "60/minute")
+GATEWAY_RATELIMIT_METADATA = env_str("GATEWAY_RATELIMIT_METADATA", "600/minute")
 GATEWAY_RATELIMIT_FAIL_OPEN = env_bool("GATEWAY_RATELIMIT_FAIL_OPEN", True)
 GATEWAY_RATELIMIT_NAMESPACE = env_str("GATEWAY_RATELIMIT_NAMESPACE", "catalog-gw")
 GATEWAY_REDIS_TIMEOUT_SECONDS = env_float("GATEWAY_REDIS_TIMEOUT_SECONDS", 0.25)
@@ -82,6 +85,8 @@ GATEWAY_COMPARE_REPORT_DIR = env_str(
     "GATEWAY_COMPARE_REPORT_DIR", str(BASE_DIR / "benchmarks" / "results")
 )
 GATEWAY_COMPARE_TIMEOUT_SECONDS = env_float("GATEWAY_COMPARE_TIMEOUT_SECONDS", 15.0)
+# Each side's trace waterfall, from the local trace store (CATALOG_TRACE_STORE, on in make run).
+GATEWAY_COMPARE_TRACES = trace_store_enabled()
 
 # One JSON line per request on stdout.
 GATEWAY_ACCESS_LOG = env_bool("GATEWAY_ACCESS_LOG", True)

@@ -2,36 +2,43 @@
 
 Every fault carries the same machine-readable detail, declared once in the WSDL (`_throws`):
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,
-request_id?}`. `code` is the stable machine code REST uses too (`invalid`, `not_found`,
-`stale_version` ...).
+request_id?}`. Each fault class is one kind of catalog_contract.errors' table, which gives its
+faultcode and `code`, the stable machine code REST uses too (`invalid`, `not_found`,
+`stale_version` ...): with the SOAP 1.2 Subcode, it is where the REST meaning of a fault lives.
 
     faultcode                     SOAP 1.1 HTTP   SOAP 1.2 HTTP (Code / Subcode)
     Client.ValidationError        500             400  Sender / tns:ValidationError
-    Client.NotFound               500             404  Sender / tns:NotFound
-    Client.AuthenticationFailed   500             401  Sender / tns:AuthenticationFailed
-    Client.PermissionDenied       500             403  Sender / tns:PermissionDenied
-    Client.Conflict               500             412 stale version, 409 in use
-    Client.RateLimited            429             429
+    Client.NotFound               500             400  Sender / tns:NotFound
+    Client.AuthenticationFailed   500             400  Sender / tns:AuthenticationFailed
+    Client.PermissionDenied       500             400  Sender / tns:PermissionDenied
+    Client.Conflict               500             400  Sender / tns:Conflict (stale_version, in_use)
+    Client.RateLimited            500             400  Sender / tns:RateLimited, + Retry-After
     Client.XMLSyntaxError, Client.XMLThreat, Client.SoapError
                                   500             400
     Client.RequestTooLong 413, Client.UnsupportedMediaType 415, Client.MethodNotAllowed 405
     MustUnderstand, VersionMismatch 500           500
-    Server.Unavailable            500             503  Receiver / tns:Unavailable
+    Server.Unavailable            500             500  Receiver / tns:Unavailable, + Retry-After
     Server                        500             500  Receiver
 
-SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126, and suds parses fault
-bodies on 500 only), except rate limiting (429 with Retry-After) and refusals made before any
-SOAP processing (405, 413, 415). SOAP 1.2 refines Sender to the status REST would answer.
+SOAP 1.1 answers every fault with HTTP 500 (WS-I Basic Profile R1126; suds and JAX-WS read a
+fault body on 500 only). SOAP 1.2 answers a Sender fault with 400 and every other with 500 (SOAP
+1.2 Part 2, 7.5.2.2): JAX-WS reads a SOAP 1.2 fault on 400 and 500 only and gSOAP reports any
+other status as an HTTP error without its detail, so a 404 or 429 would hide the fault. The only
+other statuses are refusals made before any SOAP processing (405, 413, 415), which the SOAP 1.2
+HTTP binding names for these cases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import ClassVar
 
 from django.db import InterfaceError, OperationalError
 from spyne import Array, ComplexModel, Fault, Integer, Unicode
 
+from catalog_contract import errors
+from catalog_contract.errors import ErrorKind
 from shared_models.errors import CatalogError, Conflict, NotFound, StaleVersion, ValidationError
 from soap_service.types import OPTIONAL, REQUIRED, TNS
 
@@ -62,10 +69,8 @@ class CatalogFault(Fault):
         ("request_id", Unicode(doc="Server faults: quote it when reporting.", **OPTIONAL)),
     ]
 
-    faultcode_default = "Server"
-    machine_code = "server_error"
-    status_soap11 = HTTPStatus.INTERNAL_SERVER_ERROR
-    status_soap12 = HTTPStatus.INTERNAL_SERVER_ERROR
+    kind: ClassVar[ErrorKind] = errors.SERVER_ERROR
+    refusal_status: HTTPStatus | None = None  # refused before any SOAP processing
 
     def __init__(
         self,
@@ -78,8 +83,9 @@ class CatalogFault(Fault):
         retry_after: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(faultcode or self.faultcode_default, faultstring or type(self).__name__)
-        self.code = code or self.machine_code
+        default_faultcode = self.kind.faultcode or "Server"
+        super().__init__(faultcode or default_faultcode, faultstring or type(self).__name__)
+        self.code = code or self.kind.code
         self.errors = [
             FieldError(field=field, message=message)
             for field, messages in (errors or {}).items()
@@ -90,56 +96,45 @@ class CatalogFault(Fault):
         self.request_id = request_id
 
     def http_status(self, *, soap12: bool) -> HTTPStatus:
-        return self.status_soap12 if soap12 else self.status_soap11
+        if self.refusal_status is not None:
+            return self.refusal_status
+        if soap12 and self.faultcode.startswith("Client"):
+            return HTTPStatus.BAD_REQUEST
+        return HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 class ValidationErrorFault(CatalogFault):
-    faultcode_default = "Client.ValidationError"
-    machine_code = "invalid"
-    status_soap12 = HTTPStatus.BAD_REQUEST
+    kind = errors.INVALID
 
 
 class NotFoundFault(CatalogFault):
-    faultcode_default = "Client.NotFound"
-    machine_code = "not_found"
-    status_soap12 = HTTPStatus.NOT_FOUND
+    kind = errors.NOT_FOUND
 
 
 class AuthenticationFailedFault(CatalogFault):
-    faultcode_default = "Client.AuthenticationFailed"
-    machine_code = "authentication_failed"
-    status_soap12 = HTTPStatus.UNAUTHORIZED
+    kind = errors.AUTHENTICATION_FAILED
 
 
 class PermissionDeniedFault(CatalogFault):
-    faultcode_default = "Client.PermissionDenied"
-    machine_code = "permission_denied"
-    status_soap12 = HTTPStatus.FORBIDDEN
+    kind = errors.PERMISSION_DENIED
 
 
 class ConflictFault(CatalogFault):
-    faultcode_default = "Client.Conflict"
-    machine_code = "conflict"
-    status_soap12 = HTTPStatus.CONFLICT
+    kind = errors.CONFLICT
 
 
 class StaleVersionFault(ConflictFault):
-    machine_code = "stale_version"
-    status_soap12 = HTTPStatus.PRECONDITION_FAILED
+    kind = errors.STALE_VERSION
 
 
 class RateLimitedFault(CatalogFault):
     """Part of the published contract (the gateway's limiter answers SOAP clients with it)."""
 
-    faultcode_default = "Client.RateLimited"
-    machine_code = "throttled"
-    status_soap11 = status_soap12 = HTTPStatus.TOO_MANY_REQUESTS
+    kind = errors.QUOTA_EXCEEDED
 
 
 class UnavailableFault(CatalogFault):
-    faultcode_default = "Server.Unavailable"
-    machine_code = "unavailable"
-    status_soap12 = HTTPStatus.SERVICE_UNAVAILABLE
+    kind = errors.SERVICE_UNAVAILABLE
 
 
 class ServerFault(CatalogFault):
@@ -149,41 +144,34 @@ class ServerFault(CatalogFault):
 class MalformedRequestFault(CatalogFault):
     """The request is not a SOAP message we can read (syntax, envelope, XML threat)."""
 
-    faultcode_default = "Client.SoapError"
-    machine_code = "malformed_request"
-    status_soap12 = HTTPStatus.BAD_REQUEST
+    kind = errors.MALFORMED_REQUEST
 
 
 class RequestTooLargeFault(CatalogFault):
-    faultcode_default = "Client.RequestTooLong"
-    machine_code = "request_too_large"
-    status_soap11 = status_soap12 = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    kind = errors.CONTENT_TOO_LARGE
+    refusal_status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaTypeFault(CatalogFault):
-    faultcode_default = "Client.UnsupportedMediaType"
-    machine_code = "unsupported_media_type"
-    status_soap11 = status_soap12 = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+    kind = errors.UNSUPPORTED_MEDIA_TYPE
+    refusal_status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class MethodNotAllowedFault(CatalogFault):
-    faultcode_default = "Client.MethodNotAllowed"
-    machine_code = "method_not_allowed"
-    status_soap11 = status_soap12 = HTTPStatus.METHOD_NOT_ALLOWED
+    kind = errors.METHOD_NOT_ALLOWED
+    refusal_status = HTTPStatus.METHOD_NOT_ALLOWED
 
 
 class MustUnderstandFault(CatalogFault):
     """SOAP's own code (not Client/Server): a mandatory header we do not process."""
 
-    faultcode_default = "MustUnderstand"
-    machine_code = "must_understand"
+    kind = errors.MUST_UNDERSTAND
 
 
 class VersionMismatchFault(CatalogFault):
     """SOAP's own code: the envelope is of the other SOAP version (or none)."""
 
-    faultcode_default = "VersionMismatch"
-    machine_code = "version_mismatch"
+    kind = errors.VERSION_MISMATCH
 
 
 def fault_for_domain_error(exc: CatalogError) -> CatalogFault:
@@ -208,8 +196,10 @@ def as_catalog_fault(fault: Fault) -> CatalogFault:
     """A fault Spyne raised itself, in our shape (Client.* keep their code, the rest is Server)."""
     if isinstance(fault, CatalogFault):
         return fault
-    if fault.faultcode == "Client.ValidationError":
+    if fault.faultcode == errors.INVALID.faultcode:
         return ValidationErrorFault(fault.faultstring)
     if fault.faultcode.startswith("Client"):
-        return MalformedRequestFault(fault.faultstring, faultcode=fault.faultcode, code="invalid")
+        return MalformedRequestFault(
+            fault.faultstring, faultcode=fault.faultcode, code=errors.INVALID.code
+        )
     return ServerFault("Internal error.")

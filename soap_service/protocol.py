@@ -6,7 +6,8 @@
   mustUnderstand rule (Spyne ignores it): a mandatory header addressed to us that we do not
   process is refused with a MustUnderstand fault.
 - `validate_body`: XML Schema validation (the schema of our own WSDL) reporting every invalid
-  element as a field error of one Client.ValidationError, instead of Spyne's first error only.
+  element as a field error of one Client.ValidationError (soap_service.schema_errors), instead
+  of Spyne's first error only.
 - `fault_to_parent` / `fault_to_http_response_code`: every fault in soap_service.faults' shape
   and status, SOAP 1.2 faults with Code/Subcode.
 
@@ -16,7 +17,6 @@ Spyne's generic one and are what the fast path is tested against.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from lxml import etree
@@ -24,7 +24,8 @@ from spyne.const.xml import NS_SOAP11_ENV, NS_SOAP12_ENV, NS_XML
 from spyne.protocol.soap import Soap11, Soap12
 from spyne.server.http import HttpTransportContext
 
-from soap_service import hardening
+from catalog_contract.errors import MALFORMED_XML, XML_THREAT
+from soap_service import hardening, schema_errors
 from soap_service.fastxml import FastBookSerializer
 from soap_service.faults import (
     CatalogFault,
@@ -50,12 +51,6 @@ _ROLES_FOR_US = frozenset(
     }
 )
 _ENVELOPES = frozenset({f"{{{NS_SOAP11_ENV}}}Envelope", f"{{{NS_SOAP12_ENV}}}Envelope"})
-_MISSING_CHILD = re.compile(r"Missing child element\(s\)\. Expected is (?:one of )?\((.*)\)")
-_UNEXPECTED_CHILD = re.compile(r"This element is not expected\. Expected is (?:one of )?\((.*)\)")
-_INDEXED_STEP = re.compile(r"^(?:[\w.-]+:)?([\w.-]+|\*)(?:\[(\d+)\])?$")
-_EXPANDED_NAME = re.compile(r"\{[^}]*\}(\w+)")
-_ELEMENT_PREFIX = re.compile(r"^Element '[^']*'(?:, attribute '[^']*')?: ")
-_STEP = re.compile(r"^(?:[\w.-]+:)?([\w.-]+)(?:\[\d+\])?$")
 
 
 class _CatalogSoapMixin:
@@ -72,18 +67,18 @@ class _CatalogSoapMixin:
         if len(body) > limits.max_body_bytes:
             raise RequestTooLargeFault(f"The body is larger than {limits.max_body_bytes} bytes.")
         if not body.strip():
-            raise MalformedRequestFault("The request body is empty.", faultcode="Client.SoapError")
+            raise MalformedRequestFault("The request body is empty.")
         try:
             root = hardening.parse(body, limits)
         except hardening.XmlThreat as exc:
             raise MalformedRequestFault(
-                str(exc), faultcode="Client.XMLThreat", code="xml_threat"
+                str(exc), faultcode=XML_THREAT.faultcode, code=XML_THREAT.code
             ) from None
         except etree.XMLSyntaxError as exc:
             raise MalformedRequestFault(
                 f"The body is not well-formed XML: {exc}",
-                faultcode="Client.XMLSyntaxError",
-                code="malformed_xml",
+                faultcode=MALFORMED_XML.faultcode,
+                code=MALFORMED_XML.code,
             ) from None
         ctx.in_document = root
 
@@ -138,10 +133,9 @@ class _CatalogSoapMixin:
         schema = self.validation_schema
         if schema.validate(ctx.in_body_doc):
             return
-        errors: dict[str, list[str]] = {}
-        for entry in schema.error_log:
-            field, text = _field_error(entry, ctx.in_body_doc)
-            errors.setdefault(field, []).append(text)
+        descriptors = self.app.interface.service_method_map.get(ctx.method_request_string)
+        message_type = descriptors[0].in_message if descriptors else None
+        errors = schema_errors.field_errors(schema.error_log, ctx.in_body_doc, message_type)
         raise ValidationErrorFault("The request does not match the WSDL's schema.", errors=errors)
 
     # -- output ------------------------------------------------------------------------------
@@ -164,44 +158,6 @@ def _content_type(transport: HttpTransportContext) -> str | None:
         return transport.get_request_content_type()
     except KeyError:
         return None
-
-
-def _field_error(entry: Any, document: etree._Element) -> tuple[str, str]:
-    """A libxml2 schema error as (dotted element path below the operation element, message).
-
-    For a missing element libxml2 lists what may come next: the optional elements that could
-    still appear, then the required one that is missing, which is the field to name. A required
-    element missing in the middle is reported against the element that follows it ("not
-    expected"): when the expected one is absent from the siblings, name it as missing instead.
-    """
-    steps = [_STEP.match(step) for step in (entry.path or "").split("/") if step]
-    names = [match.group(1) for match in steps if match][1:]  # the path starts at the operation
-    message = _ELEMENT_PREFIX.sub("", entry.message)
-    if missing := _MISSING_CHILD.search(entry.message):
-        names.append(_EXPANDED_NAME.findall(missing.group(1))[-1])
-        message = "This field is required."
-    elif (unexpected := _UNEXPECTED_CHILD.search(entry.message)) and names:
-        expected = _EXPANDED_NAME.findall(unexpected.group(1))[-1]
-        if expected not in _sibling_names(document, entry.path):
-            names[-1] = expected
-            message = "This field is required."
-    return ".".join(names) or "non_field_errors", message
-
-
-def _sibling_names(document: etree._Element, path: str | None) -> set[str]:
-    """Local names of the children of the element a libxml2 error path points at's parent."""
-    element: etree._Element | None = document
-    for step in (path or "").split("/")[2:]:  # "", then the operation element itself
-        match = _INDEXED_STEP.match(step)
-        if element is None or not match:
-            return set()
-        name = match.group(1)
-        same = [c for c in element if name == "*" or etree.QName(c).localname == name]
-        index = int(match.group(2) or 1) - 1
-        element = same[index] if 0 <= index < len(same) else None
-    if element is None or element.getparent() is None:
-        return set()
-    return {etree.QName(child).localname for child in element.getparent()}
 
 
 class GenericCatalogSoap11(_CatalogSoapMixin, Soap11):

@@ -12,12 +12,21 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from spyne.server.django import DjangoHttpMethodContext, DjangoServer
 
+from service_http.request_decoding import MalformedContentCoding, UnsupportedContentCoding
 from soap_service.application import answer_fault, make_application
-from soap_service.faults import CatalogFault, MethodNotAllowedFault, RequestTooLargeFault
-from soap_service.wsdl import WsdlDocument
+from soap_service.faults import (
+    CatalogFault,
+    MalformedRequestFault,
+    MethodNotAllowedFault,
+    RequestTooLargeFault,
+    UnsupportedMediaTypeFault,
+)
+from soap_service.wsdl import WSDL_MAX_AGE_SECONDS, WsdlDocument, etag
 
 logger = logging.getLogger("soap_service.errors")
 
@@ -61,10 +70,7 @@ class SoapView:
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
         if request.method == "GET" and "wsdl" in {key.lower() for key in request.GET}:
-            return HttpResponse(
-                self.wsdl.for_address(request.build_absolute_uri(request.path)),
-                content_type="text/xml; charset=utf-8",
-            )
+            return self.wsdl_response(request)
         if request.method != "POST":
             return self.refuse(
                 request, MethodNotAllowedFault("POST a SOAP envelope, or GET ?wsdl for the WSDL.")
@@ -74,7 +80,18 @@ class SoapView:
             return self.refuse(
                 request, RequestTooLargeFault(f"The body is larger than {limit} bytes.")
             )
+        if refusal := _unreadable_body(request):
+            return self.refuse(request, refusal)
         return self.server.handle_rpc(request)
+
+    def wsdl_response(self, request: HttpRequest) -> HttpResponse:
+        """The WSDL with a strong ETag (304 to a matching If-None-Match) and Cache-Control."""
+        document = self.wsdl.for_address(request.build_absolute_uri(request.path))
+        validator = etag(document)
+        response = HttpResponse(document, content_type="text/xml; charset=utf-8")
+        response["ETag"] = validator
+        response["Cache-Control"] = f"public, max-age={WSDL_MAX_AGE_SECONDS}"
+        return get_conditional_response(request, etag=validator, response=response) or response
 
     def refuse(self, request: HttpRequest, fault: CatalogFault) -> HttpResponse:
         """Answer a fault without entering Spyne's request pipeline."""
@@ -82,6 +99,21 @@ class SoapView:
         ctx.out_error = fault
         answer_fault(ctx)
         return self.server.handle_error(ctx, (), fault)
+
+
+def _unreadable_body(request: HttpRequest) -> CatalogFault | None:
+    """Read (and, if gzip, decode) the body before Spyne does, so a decoded body over the limit
+    or a coding we do not decode is a fault rather than Django's HTML 400."""
+    try:
+        request.body  # noqa: B018 (read and kept on the request for Spyne)
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return RequestTooLargeFault(f"The decoded body is larger than {limit} bytes.")
+    except UnsupportedContentCoding as exc:
+        return UnsupportedMediaTypeFault(str(exc))
+    except MalformedContentCoding as exc:
+        return MalformedRequestFault(str(exc))
+    return None
 
 
 def _content_length(request: HttpRequest) -> int:

@@ -45,7 +45,7 @@ BAD_TOKENS = {
     [
         ("GET", "/api/v2/books/", 401),
         ("POST", "/api/v2/books/", 401),
-        ("POST", "/soap12/catalog/", 401),
+        ("POST", "/soap12/catalog/", 400),  # a SOAP 1.2 Sender fault, as the service sends it
         ("POST", "/soap/catalog/", 500),  # SOAP 1.1 sends faults with 500, as the service does
     ],
 )

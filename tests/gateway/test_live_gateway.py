@@ -111,6 +111,16 @@ def test_the_wsdl_through_the_gateway_names_the_gateway(gateway, stack):
     assert addresses and all(urlsplit(a.decode()).netloc == gateway_netloc for a in addresses)
 
 
+def test_clients_that_reread_the_wsdl_keep_their_read_budget(gateway):
+    """More WSDL downloads than the anonymous policy's 60 a minute, as a JAX-WS application
+    creating client objects makes them: all served, and reads are still allowed afterwards."""
+    wsdls = [gateway.get("/soap12/catalog/", params={"wsdl": ""}) for _ in range(65)]
+    assert {response.status_code for response in wsdls} == {200}
+    assert wsdls[-1].headers["RateLimit-Policy"] == '"metadata";q=600;w=60'
+    read = gateway.get("/api/v2/genres/")
+    assert read.status_code == 200 and read.headers["RateLimit-Policy"].startswith('"anonymous"')
+
+
 def test_metrics_count_the_requests(gateway):
     def served_reads():
         text = gateway.get("/metrics").text

@@ -125,7 +125,7 @@ def test_a_book_still_at_the_version_named_in_if_none_match_is_a_304() -> None:
 def test_a_missing_book_is_rest_s_404_problem() -> None:
     fault = fault_answer("not_found", "Book 9 does not exist.", "NotFound")
     status, headers, body = mediate(
-        soap(answer(404, fault)), rest_request("GET", "/api/v2/books/9/")
+        soap(answer(400, fault)), rest_request("GET", "/api/v2/books/9/")
     )
     assert status == 404
     assert headers["content-type"] == "application/problem+json"
@@ -220,7 +220,7 @@ def test_a_body_fetched_with_get_can_be_sent_back_to_create() -> None:
 
 
 def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> None:
-    upstream = soap(then=answer(503, fault_answer("unavailable", "Down.", "Unavailable")))
+    upstream = soap(then=answer(503, fault_answer("service_unavailable", "Down.", "Unavailable")))
     retrying = retrying_transport(upstream)
     request = rest_request("POST", "/api/v2/books/", body=BOOK)
     status, _, _ = mediate(upstream, request, transport=retrying)
@@ -228,8 +228,16 @@ def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> No
     assert upstream.calls == 1
 
 
+def test_an_unavailable_fault_on_500_is_rest_s_503_problem() -> None:
+    fault = answer(
+        500, fault_answer("service_unavailable", "The database is unreachable.", "Unavailable")
+    )
+    status, _, body = mediate(soap(fault), rest_request("GET", "/api/v2/books/7/"))
+    assert (status, body["status"], body["detail"]) == (503, 503, "The database is unreachable.")
+
+
 def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
-    unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
+    unavailable = answer(503, fault_answer("service_unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, then=answer(200, book_answer()))
     retrying = retrying_transport(upstream)
     status, _, _ = mediate(upstream, rest_request("GET", "/api/v2/books/7/"), transport=retrying)
@@ -238,7 +246,7 @@ def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
 
 
 def test_the_answer_counts_the_attempts_behind_it_for_the_log_and_metrics() -> None:
-    unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
+    unavailable = answer(503, fault_answer("service_unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, unavailable, then=answer(200, book_answer()))
     retrying = retrying_transport(upstream)
 
@@ -310,9 +318,10 @@ def test_create_validation_errors_from_soap_carry_rest_v2_field_names() -> None:
 
 
 def test_a_soap_authentication_fault_is_rest_s_401_with_its_challenge() -> None:
+    """The SOAP 1.2 fault travels on 400 (Sender); REST's status comes from its code."""
     fault = fault_answer("not_authenticated", "Credentials needed.", "AuthenticationFailed")
     request = rest_request("POST", "/api/v2/books/", body=BOOK)
-    status, headers, body = mediate(soap(answer(401, fault)), request)
+    status, headers, body = mediate(soap(answer(400, fault)), request)
     assert status == 401
     assert headers["www-authenticate"] == 'Bearer realm="catalog"'
     assert body["type"] == "https://bookcatalog.example/problems/not-authenticated"

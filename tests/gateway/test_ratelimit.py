@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import REGISTRY
 
+from catalog_contract.namespaces import SOAP11_ENVELOPE as SOAP11_ENV
+from catalog_contract.namespaces import SOAP12_ENVELOPE as SOAP12_ENV
 from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
 from tests import tokens
 from tests.gateway.fakes import FakeTime, run
@@ -23,6 +25,7 @@ def tight_limits(gateway_settings):
     gateway_settings.GATEWAY_RATELIMIT_ANONYMOUS = "3/minute"
     gateway_settings.GATEWAY_RATELIMIT_USER = "5/minute"
     gateway_settings.GATEWAY_RATELIMIT_WRITES = "2/minute"
+    gateway_settings.GATEWAY_RATELIMIT_METADATA = "8/minute"
     return gateway_settings
 
 
@@ -54,22 +57,75 @@ def test_a_refusal_is_a_quota_exceeded_problem_with_retry_after(harness_factory,
     assert 0 < int(refused.header("retry-after")) <= 60
 
 
-def test_a_soap_client_is_refused_with_a_rate_limited_fault(harness_factory, tight_limits):
+@pytest.mark.parametrize(
+    ("path", "envelope", "content_type", "status", "code"),
+    [
+        ("/soap/catalog/", SOAP11_ENV, "text/xml", 500, b"<faultcode>soap:Client.RateLimited"),
+        (
+            "/soap12/catalog/",
+            SOAP12_ENV,
+            "application/soap+xml",
+            400,
+            b"<soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value>tns:RateLimited",
+        ),
+    ],
+)
+def test_a_soap_client_is_refused_with_a_rate_limited_fault_it_can_read(
+    harness_factory, tight_limits, path, envelope, content_type, status, code
+):
+    """500 (SOAP 1.1) and 400 (SOAP 1.2 Sender): JAX-WS reads a fault body on no other status."""
     body = (
-        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-        b'<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
-    )
+        f'<s:Envelope xmlns:s="{envelope}"><s:Body>'
+        '<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    ).encode()
+
+    async def scenario(gw):
+        headers = [("Content-Type", content_type)]
+        return [await gw.request("POST", path, headers=headers, body=body) for _ in range(4)]
+
+    refused = harness_factory(scenario)[-1]
+    assert refused.status == status
+    assert code in refused.body and b"<tns:code>quota_exceeded</tns:code>" in refused.body
+    assert refused.header("retry-after") and refused.header("ratelimit")
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/soap/catalog/", b"wsdl"),
+        ("/soap12/catalog/", b"WSDL"),
+        ("/api/schema/", b""),
+        ("/.well-known/jwks.json", b""),
+    ],
+)
+def test_metadata_has_its_own_budget_and_leaves_the_anonymous_one_alone(
+    harness_factory, tight_limits, path, query
+):
+    """A JAX-WS application downloads the WSDL for every client object it creates."""
+
+    async def scenario(gw):
+        documents = [await gw.request("GET", path, query=query) for _ in range(9)]
+        read = await gw.request("GET", "/api/v2/books/")
+        return documents, read
+
+    documents, read = harness_factory(scenario)
+    assert [reply.status for reply in documents[:8]] == [200] * 8
+    assert documents[8].status != 200 and documents[8].header("retry-after")
+    assert documents[0].header("ratelimit-policy") == '"metadata";q=8;w=60'
+    assert (read.status, read.header("ratelimit")) == (200, '"anonymous";r=2;t=60')
+
+
+def test_a_soap_post_is_not_metadata_even_with_wsdl_in_its_query(harness_factory, tight_limits):
+    body = (
+        f'<s:Envelope xmlns:s="{SOAP11_ENV}"><s:Body>'
+        '<GetBook xmlns="urn:bookcatalog:soap:v1"><id>1</id></GetBook></s:Body></s:Envelope>'
+    ).encode()
 
     async def scenario(gw):
         headers = [("Content-Type", "text/xml")]
-        return [
-            await gw.request("POST", "/soap/catalog/", headers=headers, body=body) for _ in range(4)
-        ]
+        return await gw.request("POST", "/soap/catalog/", headers=headers, body=body, query=b"wsdl")
 
-    refused = harness_factory(scenario)[-1]
-    assert refused.status == 429
-    assert b"<faultcode>soap:Client.RateLimited</faultcode>" in refused.body
-    assert refused.header("retry-after") and refused.header("ratelimit")
+    assert harness_factory(scenario).header("ratelimit-policy") == '"anonymous";q=3;w=60'
 
 
 def test_a_token_holder_spends_the_user_budget_wherever_it_comes_from(
@@ -141,6 +197,7 @@ def _limiter(url: str, namespace: str, *, fail_open: bool = True) -> RateLimiter
         anonymous=policy,
         user=policy,
         writes=policy,
+        metadata=policy,
         namespace=namespace,
         fail_open=fail_open,
     )
@@ -212,6 +269,7 @@ def in_process_limiter(time: FakeTime) -> RateLimiter:
         anonymous=user,
         user=user,
         writes=user,
+        metadata=user,
         namespace="test-gw",
         fail_open=True,
     )
@@ -264,5 +322,6 @@ def test_soap_with_ws_security_spends_the_user_budget_of_its_address(harness_fac
         return [await gw.request("POST", "/soap/catalog/", **call) for _ in range(6)]
 
     replies = harness_factory(scenario)
-    assert [reply.status for reply in replies] == [200] * 5 + [429]
+    assert [reply.status for reply in replies] == [200] * 5 + [500]
+    assert b"Client.RateLimited" in replies[-1].body
     assert replies[0].header("ratelimit-policy") == '"user";q=5;w=60'

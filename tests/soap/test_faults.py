@@ -139,7 +139,6 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_written(client, editor, ve
     )
     response = post_envelope(client, envelope(body, version=version), version, **editor)
     fault = assert_fault(response, version, "Client.Conflict", "stale_version")
-    assert response.status_code == (500 if version == "1.1" else 412)
     assert fault.detail.findtext(f"{T}current_version") == "3"
     assert Book.objects.get(pk=book.pk).title == "Before"
 
@@ -153,21 +152,23 @@ def test_deleting_with_a_stale_version_is_refused_and_the_book_stays(client, edi
     assert Book.objects.filter(pk=book.pk).exists()
 
 
-def test_a_row_still_in_use_maps_to_a_409_conflict():
+def test_a_row_still_in_use_is_a_conflict_sent_as_a_sender_fault():
     fault = fault_for_domain_error(InUse("Author", 7))
     assert (fault.faultcode, fault.code) == ("Client.Conflict", "in_use")
-    assert fault.http_status(soap12=True) == 409 and fault.http_status(soap12=False) == 500
+    assert fault.http_status(soap12=True) == 400 and fault.http_status(soap12=False) == 500
 
 
 @VERSIONS
-def test_rate_limiting_is_429_with_retry_after_in_both_versions(client, version, monkeypatch):
+def test_rate_limiting_is_a_client_fault_with_retry_after_in_both_versions(
+    client, version, monkeypatch
+):
     def throttled(**_):
         raise RateLimitedFault("Slow down.", retry_after=30)
 
     monkeypatch.setattr(selectors, "book_get", throttled)
     body = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>", version=version)
     response = post_envelope(client, body, version)
-    fault = assert_fault(response, version, "Client.RateLimited", "throttled")
+    fault = assert_fault(response, version, "Client.RateLimited", "quota_exceeded")
     assert response["Retry-After"] == "30" and fault.detail.findtext(f"{T}retry_after") == "30"
 
 
@@ -179,7 +180,7 @@ def test_an_unreachable_database_is_server_unavailable(client, version, monkeypa
     monkeypatch.setattr(selectors, "book_get", down)
     body = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>", version=version)
     response = post_envelope(client, body, version)
-    assert_fault(response, version, "Server.Unavailable", "unavailable")
+    assert_fault(response, version, "Server.Unavailable", "service_unavailable")
     assert response["Retry-After"] == "5"
 
 
