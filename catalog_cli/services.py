@@ -44,6 +44,8 @@ class Service:
         return [
             sys.executable, "-m", "gunicorn", f"{self.name}_service.wsgi:application",
             "--bind", f"{host}:{port}",
+            # gthread even with one thread: the sync worker would close every keep-alive connection
+            "--worker-class", "gthread",
             "--workers", str(env_int("GUNICORN_WORKERS", env_int("WEB_CONCURRENCY", 2))),
             "--threads", str(env_int("GUNICORN_THREADS", 4)),
             "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
