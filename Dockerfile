@@ -14,6 +14,7 @@ COPY requirements/runtime.txt ./requirements/runtime.txt
 RUN /opt/venv/bin/pip install --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY catalog_contract ./catalog_contract
 COPY credentials ./credentials
 COPY service_http ./service_http
 COPY catalog_cli ./catalog_cli
@@ -22,10 +23,12 @@ COPY shared_models ./shared_models
 COPY rest_service ./rest_service
 COPY soap_service ./soap_service
 COPY gateway ./gateway
+COPY telemetry ./telemetry
 RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.13-slim AS runtime
-RUN useradd --system --create-home --uid 10001 catalog
+RUN useradd --system --create-home --uid 10001 catalog \
+    && install -d -o catalog -g catalog /home/catalog/var/jobs
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /home/catalog
 ENV PATH=/opt/venv/bin:$PATH \

@@ -70,10 +70,13 @@ fuzz: $(STAMP)
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.
 ## `make bench`: the full profile into benchmarks/results/, the committed report (its duration
-## is in docs/benchmarks.md).
+## is in docs/benchmarks.md), then `catalog bench floor` (about 5 minutes): each hot read against
+## its server's /healthz and the gateway's cost on a book GET, printed and written to
+## benchmarks/results/floor.json.
 ## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
 bench: $(STAMP)
 	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
+	@$(BIN)/catalog bench floor --out benchmarks/results/floor.json
 
 bench-quick: $(STAMP)
 	@$(BIN)/catalog bench --quick $(ARGS)

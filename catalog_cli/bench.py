@@ -23,22 +23,43 @@ def bench(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     from benchmarks.bench import run_bench
-    from benchmarks.runner import FULL, QUICK, Endpoints
+    from benchmarks.runner import FULL, QUICK
 
     profile = QUICK if args.quick else FULL
     if args.books:
         from dataclasses import replace
 
         profile = replace(profile, books=args.books)
-    urls = None
-    if any((args.rest_url, args.soap_url, args.gateway_url)):
-        if not all((args.rest_url, args.soap_url, args.gateway_url)):
-            raise CliError("give all three of --rest-url, --soap-url and --gateway-url, or none")
-        urls = Endpoints(args.rest_url, args.soap_url, args.gateway_url)
+    urls = _running_services(args)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(args.out) if args.out else BASE_DIR / "var" / "bench" / f"{profile.name}-{stamp}"
     for path in run_bench(profile, out, urls=urls):
         print(f"wrote {path}")
+
+
+def bench_floor(args: argparse.Namespace) -> None:
+    """Print the floor table (benchmarks/floor.py); SIGTERM stops the servers it started."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    from benchmarks.floor import run_floor
+
+    out = Path(args.out) if args.out else None
+    print(
+        run_floor(
+            rounds=args.rounds, seconds=args.seconds, concurrency=args.concurrency,
+            books=args.books, urls=_running_services(args), out=out,
+        )
+    )  # fmt: skip
+
+
+def _running_services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The Endpoints named by --rest-url, --soap-url and --gateway-url, or None: start them."""
+    from benchmarks.runner import Endpoints
+
+    if not any((args.rest_url, args.soap_url, args.gateway_url)):
+        return None
+    if not all((args.rest_url, args.soap_url, args.gateway_url)):
+        raise CliError("give all three of --rest-url, --soap-url and --gateway-url, or none")
+    return Endpoints(args.rest_url, args.soap_url, args.gateway_url)
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,3 +71,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     bench_parser.add_argument("--soap-url", default=None)
     bench_parser.add_argument("--gateway-url", default=None)
     bench_parser.set_defaults(handler=bench)
+    floor_parser = bench_parser.add_subparsers(dest="suite").add_parser(
+        "floor", help="each hot read's throughput over its server's /healthz, and the gateway's"
+    )
+    floor_parser.add_argument("--rounds", type=int, default=5)
+    floor_parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
+    floor_parser.add_argument("--concurrency", type=int, default=8)
+    floor_parser.add_argument("--books", type=int, default=1000, help="catalog size to seed")
+    floor_parser.add_argument("--out", default=None, help="also write the figures as JSON here")
+    for option in ("--rest-url", "--soap-url", "--gateway-url"):
+        floor_parser.add_argument(option, default=None, help="use running services instead")
+    floor_parser.set_defaults(handler=bench_floor)

@@ -44,6 +44,8 @@ class Service:
         return [
             sys.executable, "-m", "gunicorn", f"{self.name}_service.wsgi:application",
             "--bind", f"{host}:{port}",
+            # gthread even with one thread: the sync worker would close every keep-alive connection
+            "--worker-class", "gthread",
             "--workers", str(env_int("GUNICORN_WORKERS", env_int("WEB_CONCURRENCY", 2))),
             "--threads", str(env_int("GUNICORN_THREADS", 4)),
             "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
@@ -51,6 +53,7 @@ class Service:
             "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
             "--no-control-socket",
             "--logger-class", "config.logging.GunicornLogger",
+            "--config", "python:telemetry.gunicorn_hooks",
         ]  # fmt: skip
 
 
@@ -73,3 +76,8 @@ SCALED_SERVICES = {
 def listen_host() -> str:
     """The address the services listen on and are announced at (CATALOG_HOST)."""
     return env_str("CATALOG_HOST", DEFAULT_HOST)
+
+
+# `catalog up`'s processes without a port: two job workers (`catalog worker`), as docker-compose.yml
+# runs them (the Procfile of `make run` starts one).
+SCALED_WORKERS = ("worker1", "worker2")

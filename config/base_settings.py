@@ -5,11 +5,14 @@ Values come from config.env (the one reader of the environment). Nothing here re
 
 from config.env import (
     allowed_hosts,
+    compression_min_bytes,
     database_settings,
     debug,
     demo_users_allowed,
     env_bool,
+    env_float,
     env_int,
+    env_list,
     env_str,
     is_production,
     redis_url,
@@ -26,20 +29,31 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "shared_models",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE: list[str] = []
 
-# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the access log outermost (it
-# sees every answer, the security middleware's redirects too), the request id it quotes, then
-# the secure headers below.
+# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the request id outermost (it
+# binds the ids every log line of the request carries, the access line's too), the access log
+# (it sees every answer, the security middleware's redirects too), then the secure headers below.
 SERVICE_MIDDLEWARE = [
-    "service_http.access_log.AccessLogMiddleware",
     "service_http.request_id.RequestIdMiddleware",
+    "service_http.access_log.AccessLogMiddleware",
+    "telemetry.service_metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "service_http.compression.CompressionMiddleware",
+    "service_http.request_decoding.RequestDecodingMiddleware",
 ]
+# Responses of at least this many bytes are compressed (br or gzip) when the client accepts it.
+COMPRESSION_MIN_BYTES = compression_min_bytes()
 ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
+
+# /metrics (every service): with a token, for `Authorization: Bearer <token>` only; without one,
+# for clients on loopback only (telemetry/prometheus.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Secure headers (SecurityMiddleware, XFrameOptionsMiddleware). HTTPS is terminated in front of
 # us, so HSTS, the HTTPS redirect and secure cookies are opt-in: they are right only where every
@@ -88,6 +102,26 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Jobs (shared_models.jobs): run by `catalog worker` processes from django-tasks' database queue,
+# so the embedded default needs no extra service. Input and result files live under
+# JOB_FILES_DIR (default var/jobs), which every REST/SOAP process and worker must share.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_FILES_DIR = env_str("JOB_FILES_DIR")
+JOB_IMPORT_MAX_BYTES = env_int("JOB_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+JOB_IMPORT_MAX_LINES = env_int("JOB_IMPORT_MAX_LINES", 100_000)
+JOB_BATCH_SIZE = env_int("JOB_BATCH_SIZE", 500)
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+
+# Webhooks (shared_models.webhooks): Standard Webhooks deliveries, retried with exponential
+# backoff for at most WEBHOOK_RETRY_FOR_SECONDS. Outside production loopback targets are allowed
+# so a local listener works; private, link-local and metadata addresses only when allowlisted.
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 4096)
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 5.0)
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 60 * 60)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
 
 USE_TZ = True
 TIME_ZONE = "UTC"

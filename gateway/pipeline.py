@@ -28,8 +28,9 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
-from gateway import metrics, problems, proxy, routing, soap, versioning
+from gateway import compression, metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin
 from gateway.errors import GatewayError, HeadersTooLarge, RequestRefused, map_upstream_errors
@@ -38,16 +39,19 @@ from gateway.problems import Answer
 from gateway.ratelimit import Decision, RateLimiter
 from gateway.routing import Route, RouteClass
 from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
+from telemetry import log_context, tracing
 
 logger = logging.getLogger("gateway.pipeline")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_WS_SECURITY_NAMESPACE = b"oasis-200401-wss-wssecurity-secext"
+_WS_SECURITY_NAMESPACE = namespaces.WSSE.encode()
 _LOOKED_UP = frozenset(
     {
         b"authorization",
         b"accept",
+        b"accept-encoding",
         b"accept-version",
+        b"content-encoding",
         b"content-length",
         b"idempotency-key",
         b"traceparent",
@@ -167,10 +171,27 @@ class Gateway:
             traceparent=traceparent(found.get(b"traceparent")),
             origin=origin(scope, self.trusted_proxies),
         )
+        with tracing.server_span(f"{exchange.method} gateway", found.get(b"traceparent")):
+            await self._traced(exchange, found, scope, receive, send)
+
+    async def _traced(
+        self,
+        exchange: Exchange,
+        found: dict[bytes, bytes],
+        scope: dict[str, Any],
+        receive: proxy.Receive,
+        send: proxy.Send,
+    ) -> None:
+        exchange.traceparent = tracing.current_traceparent() or exchange.traceparent
+        tracing.annotate("catalog.request_id", exchange.request_id.decode("latin-1"))
+        bound = log_context.bind(
+            exchange.request_id.decode("latin-1"), exchange.traceparent.decode("latin-1")
+        )
         try:
             await self._handle(exchange, found, scope, receive, send)
         except GatewayError as error:
             exchange.error = error.code
+            tracing.event("refused", code=error.code)
             await self._refuse(exchange, error, send)
         except Exception as exc:
             exchange.error = type(exc).__name__
@@ -183,6 +204,7 @@ class Gateway:
                 await self._refuse(exchange, GatewayError(), send)
         finally:
             self._record(exchange)
+            log_context.unbind(bound)
 
     async def _handle(
         self,
@@ -195,6 +217,7 @@ class Gateway:
         method, path = exchange.method, exchange.path
         route = routing.resolve(method, path, scope.get("raw_path") or path.encode())
         exchange.route_class, exchange.upstream = route.route_class.value, route.upstream
+        tracing.rename_current_span(f"{method} {exchange.route_class}")
         if route.route_class is RouteClass.SOAP:
             exchange.soap_version = soap.soap_version(path)
         if proxy.header_bytes(scope["headers"]) > self.max_header_bytes:
@@ -206,10 +229,14 @@ class Gateway:
             )
             upstream_path, accept, version = negotiated.path, negotiated.accept, negotiated.version
         body = await proxy.read_body(receive, self.max_body_bytes, found.get(b"content-length"))
+        if b"content-encoding" in found:
+            body = compression.decoded_body(body, scope["headers"], self.max_body_bytes)
         call = soap.soap_call(path, method, body) if route.route_class is RouteClass.SOAP else None
         write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
+        changes_catalog = route.changes_catalog or (call is not None and call.changes_catalog)
 
-        claims = await self._authenticate(route, found, scope["headers"], write=write)
+        with tracing.span("auth"):
+            claims = await self._authenticate(route, found, scope["headers"], write=changes_catalog)
         exchange.subject = claims.subject if claims else None
         policy, who = self.limiter.policy_for(
             write=write,
@@ -218,7 +245,8 @@ class Gateway:
             soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
             metadata=routing.is_metadata(method, path, scope.get("query_string") or b""),
         )
-        exchange.decision = await self.limiter.check(policy, who)
+        with tracing.span("rate limit", policy=policy.name):
+            exchange.decision = await self.limiter.check(policy, who)
         if not exchange.decision.allowed:
             raise exchange.decision.refusal()
 
@@ -229,10 +257,13 @@ class Gateway:
             await self._mediate(exchange, scope, upstream_path, body, forwarded, extensions, send)
             return
         upstream_accept = [(b"accept", accept)] if accept is not None else []
+        drop = {compression.CONTENT_ENCODING}  # the body was decoded above
+        if accept is not None:
+            drop.add(b"accept")
+        if route.route_class is RouteClass.TOKEN:  # secrets are never compressed (BREACH)
+            drop.add(compression.ACCEPT_ENCODING)
         headers = proxy.request_headers(
-            scope["headers"],
-            drop=frozenset({b"accept"}) if accept is not None else frozenset(),
-            add=forwarded + upstream_accept,
+            scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
         )
         await self._proxy(exchange, route, upstream_path, scope, headers, body, extensions, send)
 
@@ -345,6 +376,8 @@ class Gateway:
         exchange.upstream_seconds = time.perf_counter() - sent_at
         exchange.attempts = answer.attempts
         exchange.status = answer.status
+        accept_encoding = _lookup(scope["headers"]).get(compression.ACCEPT_ENCODING)
+        answer = compression.compressed_answer(answer, accept_encoding)
         headers = [*answer.headers, *exchange.gateway_headers()]
         exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
 

@@ -25,17 +25,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     *SERVICE_MIDDLEWARE,
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, authentication and messages serve the admin's pages only
+    # (rest_service/admin_middleware.py).
+    "rest_service.admin_middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "rest_service.admin_middleware.CsrfViewMiddleware",
+    "rest_service.admin_middleware.AuthenticationMiddleware",
+    "rest_service.admin_middleware.MessageMiddleware",
 ]
+
+# Token responses carry secrets: never compressed (BREACH), under /api/token/ and its children.
+COMPRESSION_EXCLUDED_PATHS = ["/api/token/"]
 
 # The admin's and Swagger UI's assets (/static/…), served by WhiteNoise straight from the
 # installed apps, as they are in the image: no collectstatic step, no CDN.
 WHITENOISE_USE_FINDERS = True
 
+SERVICE_NAME = "rest"
 ROOT_URLCONF = "rest_service.urls"
 WSGI_APPLICATION = "rest_service.wsgi.application"
 

@@ -140,6 +140,25 @@ def _beyond(ordering: Ordering, position: Position, *, backwards: bool) -> Q:
     )
 
 
+def page_query(
+    queryset: QuerySet,
+    *,
+    columns: Sequence[str],
+    ordering: Ordering,
+    position: Position | None,
+    page_size: int,
+) -> QuerySet:
+    """`queryset.values_list(*columns)` from `position` on: page_size + 1 rows, the extra row
+    only telling whether another page exists."""
+    backwards = bool(position and position.before)
+    if position:
+        queryset = queryset.filter(_beyond(ordering, position, backwards=backwards))
+    order_by = ordering.order_by
+    if backwards:
+        order_by = tuple(key[1:] if key.startswith("-") else f"-{key}" for key in order_by)
+    return queryset.order_by(*order_by).values_list(*columns)[: page_size + 1]
+
+
 def paginate(
     queryset: QuerySet,
     *,
@@ -150,17 +169,26 @@ def paginate(
 ) -> tuple[list[tuple], str | None, str | None]:
     """Fetch one page of `queryset.values_list(*columns)`: (rows, next_cursor, previous_cursor).
 
-    `columns` must include "id" and the ordering field. One query, page_size + 1 rows: the extra
-    row only tells whether another page exists.
+    `columns` must include "id" and the ordering field. One query.
     """
     position = decode_cursor(cursor, ordering) if cursor else None
+    rows = page_query(
+        queryset, columns=columns, ordering=ordering, position=position, page_size=page_size
+    )
+    return page_of(list(rows), columns=columns, ordering=ordering, position=position,
+                   page_size=page_size)  # fmt: skip
+
+
+def page_of(
+    rows: list[tuple],
+    *,
+    columns: Sequence[str],
+    ordering: Ordering,
+    position: Position | None,
+    page_size: int,
+) -> tuple[list[tuple], str | None, str | None]:
+    """The rows `page_query` fetched, in reading order, with the cursors on either side."""
     backwards = bool(position and position.before)
-    if position:
-        queryset = queryset.filter(_beyond(ordering, position, backwards=backwards))
-    order_by = ordering.order_by
-    if backwards:
-        order_by = tuple(key[1:] if key.startswith("-") else f"-{key}" for key in order_by)
-    rows = list(queryset.order_by(*order_by).values_list(*columns)[: page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:

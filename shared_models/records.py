@@ -2,6 +2,10 @@
 
 Both protocols serialise these directly (orjson handles dataclasses; Spyne reads attributes), so a
 page of books never pays for per-field ModelSerializer work or lazy relation loading.
+
+Not `frozen`: a frozen dataclass's __init__ sets each field through object.__setattr__, which
+made a BookRecord cost 2.8 us to build instead of 0.4 us (a 100-book page builds 100 of them and
+about 300 refs). Nothing changes a record after a selector returns it.
 """
 
 from __future__ import annotations
@@ -14,25 +18,25 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class AuthorRef:
     id: int
     name: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class PublisherRef:
     id: int
     name: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class GenreRef:
     slug: str
     name: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class BookRecord:
     id: int
     isbn: str
@@ -52,28 +56,28 @@ class BookRecord:
     updated_at: datetime
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class AuthorRecord:
     id: int
     name: str
     birth_date: date | None
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class PublisherRecord:
     id: int
     name: str
     country: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class GenreRecord:
     id: int
     slug: str
     name: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Page(Generic[T]):
     """One page of a keyset-paginated list; cursors are opaque strings or None at either end."""
 

@@ -12,12 +12,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from shared_models.compiled_queries import CompiledQuery
 from shared_models.errors import NotFound, ValidationError
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
-from shared_models.pagination import clean_page_size, paginate, parse_ordering
+from shared_models.pagination import (
+    Ordering,
+    Position,
+    clean_page_size,
+    decode_cursor,
+    page_of,
+    page_query,
+    paginate,
+    parse_ordering,
+)
 from shared_models.records import (
     AuthorRecord,
     AuthorRef,
@@ -134,24 +145,36 @@ def _isbn_filter_value(isbn: str) -> str:
         raise ValidationError({"isbn": [str(exc)]}) from None
 
 
+@lru_cache(maxsize=64)
+def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """The authors (in credit order) and the genres of `count` books, compiled once per count."""
+
+    def authors(*ids: int) -> QuerySet:
+        return (
+            BookAuthor.objects.filter(book_id__in=ids)
+            .order_by("book_id", "position")
+            .values_list("book_id", "author_id", "author__name")
+        )
+
+    def genres(*ids: int) -> QuerySet:
+        return (
+            BookGenre.objects.filter(book_id__in=ids)
+            .order_by("book_id", "genre__slug")
+            .values_list("book_id", "genre__slug", "genre__name")
+        )
+
+    return CompiledQuery(authors, arity=count), CompiledQuery(genres, arity=count)
+
+
 def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
     rows = list(rows)
     ids = [row[0] for row in rows]
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
     genres: dict[int, list[GenreRef]] = defaultdict(list)
     if ids:
-        author_rows = (
-            BookAuthor.objects.filter(book_id__in=ids)
-            .order_by("book_id", "position")
-            .values_list("book_id", "author_id", "author__name")
-        )
+        author_rows, genre_rows = (query.rows(*ids) for query in _credits_of(len(ids)))
         for book_id, author_id, name in author_rows:
             authors[book_id].append(AuthorRef(author_id, name))
-        genre_rows = (
-            BookGenre.objects.filter(book_id__in=ids)
-            .order_by("book_id", "genre__slug")
-            .values_list("book_id", "genre__slug", "genre__name")
-        )
         for book_id, slug, name in genre_rows:
             genres[book_id].append(GenreRef(slug, name))
     return [
@@ -177,9 +200,16 @@ def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
     ]
 
 
+_BOOK_BY_ID = CompiledQuery(
+    lambda book_id: Book.objects.filter(pk=book_id).values_list(*_BOOK_COLUMNS)
+)
+_BOOK_VERSION = CompiledQuery(
+    lambda book_id: Book.objects.filter(pk=book_id).values_list("version")
+)
+
+
 def book_get(*, book_id: int) -> BookRecord:
-    rows = Book.objects.filter(pk=book_id).values_list(*_BOOK_COLUMNS)
-    records = _book_records(rows)
+    records = _book_records(_BOOK_BY_ID.rows(book_id))
     if not records:
         raise NotFound("Book", book_id)
     return records[0]
@@ -187,10 +217,10 @@ def book_get(*, book_id: int) -> BookRecord:
 
 def book_version(*, book_id: int) -> int:
     """The version alone (one indexed lookup): enough to answer a conditional request."""
-    version = Book.objects.filter(pk=book_id).values_list("version", flat=True).first()
-    if version is None:
+    rows = _BOOK_VERSION.rows(book_id)
+    if not rows:
         raise NotFound("Book", book_id)
-    return version
+    return rows[0][0]
 
 
 def book_get_by_isbn(*, isbn: str) -> BookRecord:
@@ -209,14 +239,42 @@ def book_list(
     page_size: int | str | None = None,
 ) -> Page[BookRecord]:
     order = parse_ordering(ordering, BOOK_ORDERINGS, DEFAULT_BOOK_ORDERING)
-    rows, next_cursor, previous_cursor = paginate(
-        _filtered_books(criteria or BookFilter()),
-        columns=_BOOK_COLUMNS,
-        ordering=order,
-        cursor=cursor,
-        page_size=clean_page_size(page_size),
+    size = clean_page_size(page_size)
+    criteria = criteria or BookFilter()
+    position = decode_cursor(cursor, order) if cursor else None
+    if criteria == BookFilter() and (position is None or order.field == "id"):
+        rows = _catalog_page_rows(order, position, size)
+    else:
+        rows = list(
+            page_query(
+                _filtered_books(criteria), columns=_BOOK_COLUMNS, ordering=order,
+                position=position, page_size=size,
+            )
+        )  # fmt: skip
+    rows, next_cursor, previous_cursor = page_of(
+        rows, columns=_BOOK_COLUMNS, ordering=order, position=position, page_size=size
     )
     return Page(_book_records(rows), next_cursor, previous_cursor)
+
+
+def _catalog_page_rows(order: Ordering, position: Position | None, size: int) -> list[tuple]:
+    """A page of the whole, unfiltered catalog, the most requested list: its query has no
+    parameter but the cursor's id, so it is compiled once per ordering and page size."""
+    before = None if position is None else position.before
+    query = _catalog_page_query(order, before, size)
+    return query.rows() if position is None else query.rows(position.row_id)
+
+
+@lru_cache(maxsize=256)
+def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> CompiledQuery:
+    def page(*row_id: int) -> QuerySet:
+        position = Position(row_id[0], row_id[0], before) if row_id else None
+        return page_query(
+            Book.objects.all(), columns=_BOOK_COLUMNS, ordering=order, position=position,
+            page_size=size,
+        )  # fmt: skip
+
+    return CompiledQuery(page, arity=0 if before is None else 1)
 
 
 def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
@@ -272,3 +330,21 @@ def genre_list(
 ) -> Page[GenreRecord]:
     rows, nxt, prev = _by_id_page(Genre.objects.all(), ("id", "slug", "name"), cursor, page_size)
     return Page([GenreRecord(*row) for row in rows], nxt, prev)
+
+
+def book_count(*, criteria: BookFilter | None = None) -> int:
+    """How many books a filter selects: an export's total, known before it starts."""
+    return _filtered_books(criteria or BookFilter()).count()
+
+
+def book_pages(*, criteria: BookFilter | None = None, page_size: int) -> Iterable[list[BookRecord]]:
+    """Every book the filter selects, one keyset page at a time, in id order: a walk over the
+    whole catalog that holds one page in memory, whatever the catalog's size."""
+    cursor: str | None = None
+    while True:
+        page = book_list(criteria=criteria, cursor=cursor, page_size=page_size)
+        if page.items:
+            yield page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from catalog_contract.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, NOT_AUTHENTICATED
 from credentials.keys import honoured_keys, public_key_pem
 from credentials.tokens import (
     KeyResolver,
@@ -30,6 +31,7 @@ from credentials.tokens import (
 from shared_models.permissions import CATALOG_WRITE, may_write, scopes_for
 from soap_service.faults import AuthenticationFailedFault, PermissionDeniedFault
 from soap_service.wssecurity import SECURITY_HEADER, verify_username_token
+from telemetry import service_metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +52,29 @@ def authenticate_request(ctx: Any) -> None:
     try:
         bearer = bearer_token(ctx.transport.req.headers.get("Authorization", ""))
     except TokenRejected as rejection:
-        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+        raise AuthenticationFailedFault(rejection.detail, code=INVALID_TOKEN.code) from None
     if security is not None and bearer is not None:
         raise AuthenticationFailedFault("Send a UsernameToken or a bearer token, not both.")
     principal = None
     if security is not None:
-        user = verify_username_token(security)
+        user = _username_token_user(security)
         principal = Principal(user.get_username(), scopes_for(user))
     elif bearer is not None:
         principal = _token_principal(bearer)
     ctx.udc = principal
     if ctx.descriptor.udd.changes_catalog:
         _require_write(principal)
+
+
+def _username_token_user(security: Any) -> Any:
+    """The WS-Security check, its outcome counted (catalog_ws_security_total)."""
+    try:
+        user = verify_username_token(security)
+    except AuthenticationFailedFault:
+        service_metrics.count_ws_security("refused")
+        raise
+    service_metrics.count_ws_security("accepted")
+    return user
 
 
 def _token_principal(token: str) -> Principal:
@@ -73,7 +86,7 @@ def _token_principal(token: str) -> Principal:
             audience=settings.JWT_AUDIENCE,
         )
     except TokenRejected as rejection:
-        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+        raise AuthenticationFailedFault(rejection.detail, code=INVALID_TOKEN.code) from None
     return Principal(claims.subject, tuple(sorted(claims.scopes)))
 
 
@@ -82,9 +95,10 @@ def _require_write(principal: Principal | None) -> None:
         raise AuthenticationFailedFault(
             "Changing the catalog needs credentials: a WS-Security UsernameToken or a bearer "
             "token.",
-            code="not_authenticated",
+            code=NOT_AUTHENTICATED.code,
         )
     if not may_write(principal.scopes):
         raise PermissionDeniedFault(
-            f"Changing the catalog needs the {CATALOG_WRITE} scope.", code="insufficient_scope"
+            f"Changing the catalog needs the {CATALOG_WRITE} scope.",
+            code=INSUFFICIENT_SCOPE.code,
         )

@@ -15,6 +15,7 @@ Pure functions over bytes and lxml elements; soap_service.protocol turns XmlThre
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,8 +45,20 @@ class XmlLimits:
         )
 
 
+_per_thread = threading.local()
+
+
 def _parser() -> etree.XMLParser:
-    """A fresh parser per document: lxml parsers must not be shared between threads."""
+    """One parser per thread, reused for every document that thread parses: lxml parsers must
+    not be shared between threads, and a new one per document cost its creation and, since a
+    parsed document and its parser refer to each other, a wait for the garbage collector."""
+    parser = getattr(_per_thread, "parser", None)
+    if parser is None:
+        parser = _per_thread.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         load_dtd=False,

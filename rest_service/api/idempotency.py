@@ -35,10 +35,12 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from catalog_contract import errors
 from rest_service.api.models import IdempotencyRecord
 from rest_service.api.renderers import to_json
 from shared_models.clock import Clock, system_clock
 from shared_models.errors import ValidationError
+from telemetry import service_metrics
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -47,14 +49,14 @@ MAX_KEY_LENGTH = 255
 
 
 class IdempotencyKeyInProgress(APIException):
-    status_code = 409
-    default_code = "idempotency_key_in_progress"
+    status_code = errors.IDEMPOTENCY_KEY_IN_PROGRESS.status
+    default_code = errors.IDEMPOTENCY_KEY_IN_PROGRESS.code
     default_detail = "The first request with this Idempotency-Key has not finished; retry later."
 
 
 class IdempotencyKeyReused(APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
+    status_code = errors.IDEMPOTENCY_KEY_REUSED.status
+    default_code = errors.IDEMPOTENCY_KEY_REUSED.code
     default_detail = "This Idempotency-Key was sent before with another method, path or body."
 
 
@@ -110,6 +112,7 @@ def run_once(
     subject = str(request.user.pk)
     outcome = _claim(subject, key, request_fingerprint(request), clock)
     if isinstance(outcome, IdempotencyRecord):
+        service_metrics.count_idempotency_replay()
         return _replay(outcome)
     try:
         with transaction.atomic():

@@ -14,6 +14,11 @@ def test_sqlite_urls_get_wal_and_immediate_transactions():
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
+def test_sqlite_connections_are_kept_between_requests(monkeypatch):
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
+    assert env.database_settings("sqlite:////tmp/x/catalog.sqlite3")["CONN_MAX_AGE"] == 30
+
+
 def test_postgres_urls_use_psycopg_with_reused_connections(monkeypatch):
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
     config = env.database_settings("postgres://cat:pw@db.internal:6543/catalog")

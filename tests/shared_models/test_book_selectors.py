@@ -228,3 +228,36 @@ def test_an_author_search_with_a_nul_is_a_validation_error():
     with pytest.raises(ValidationError) as caught:
         selectors.author_list(search="le\x00guin")
     assert list(caught.value.errors) == ["search"]
+
+
+@pytest.mark.parametrize("ordering", ["id", "-id", "title", "-price"])
+def test_pages_of_the_whole_catalog_equal_those_of_a_filter_every_book_passes(ordering):
+    """The unfiltered catalog's page queries are compiled once (selectors._catalog_page_query);
+    a filter that keeps every book takes the ORM's path: the pages must not differ, either way."""
+    for number in range(7):
+        make_book(title=f"Book {number % 3}", price=Decimal(f"{number % 4}.50"))
+    everything = BookFilter(min_price=Decimal("0"))
+
+    def walk(criteria, *, cursor_of):
+        page = selectors.book_list(criteria=criteria, ordering=ordering, page_size=2)
+        pages = [page]
+        while (cursor := cursor_of(pages[-1])) is not None:
+            pages.append(
+                selectors.book_list(
+                    criteria=criteria, ordering=ordering, page_size=2, cursor=cursor
+                )
+            )
+        return pages
+
+    forwards = walk(None, cursor_of=lambda page: page.next_cursor)
+    assert forwards == walk(everything, cursor_of=lambda page: page.next_cursor)
+    last = forwards[-1]
+    backwards = [
+        selectors.book_list(ordering=ordering, page_size=2, cursor=last.previous_cursor)
+    ]  # fmt: skip
+    assert backwards == [
+        selectors.book_list(
+            criteria=everything, ordering=ordering, page_size=2, cursor=last.previous_cursor
+        )
+    ]
+    assert sum(len(page.items) for page in forwards) == 7

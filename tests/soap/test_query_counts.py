@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shared_models.models import Book
 from tests.factories import make_author, make_book, make_genre, make_publisher
 from tests.soap.conftest import envelope, post_envelope
 
@@ -47,3 +48,12 @@ def test_reference_lists_cost_one_query(client, catalog, operation):
     assert (
         queries_for(client, f"<t:{operation}><t:page_size>100</t:page_size></t:{operation}>") == 1
     )
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_get_book_costs_three_queries(client, catalog, version, django_assert_num_queries):
+    book_id = Book.objects.values_list("id", flat=True).first()
+    body = envelope(f"<t:GetBook><t:id>{book_id}</t:id></t:GetBook>", version=version)
+    with django_assert_num_queries(3):  # the book with its publisher, its authors, its genres
+        response = post_envelope(client, body, version)
+    assert response.status_code == 200, response.content

@@ -147,4 +147,19 @@ def test_an_oversized_body_is_413_without_being_read(stack, version):
     response = httpx.post(stack.url("soap", ENDPOINTS[version]), content=body,
                           headers={"Content-Type": CONTENT_TYPES[version]}, timeout=10)  # fmt: skip
     fault = read_fault(response, version)
-    assert (response.status_code, fault.faultcode) == (413, "Client.RequestTooLong")
+    assert (response.status_code, fault.faultcode, fault.code) == (
+        413,
+        "Client.RequestTooLong",
+        "content_too_large",
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_document_leaves_the_threads_parser_fit_for_the_next(client, secret_file):
+    """Each thread reuses one parser (soap_service.hardening): what one document did to it must
+    not show in the next one's answer."""
+    follow_up = envelope("<t:GetGenre><t:slug>none</t:slug></t:GetGenre>")
+    for name, (body, content_type, _) in cases(str(secret_file)).items():
+        client.post(ENDPOINTS["1.1"], data=body, content_type=content_type)
+        response = client.post(ENDPOINTS["1.1"], data=follow_up, content_type=CONTENT_TYPES["1.1"])
+        assert read_fault(response, "1.1").faultcode == "Client.NotFound", name

@@ -19,6 +19,15 @@ from rest_service.api.pagination import KeysetPagination
 ID_PATTERN = r"[0-9]{1,18}"
 
 
+def _forget_renderer_context(response: Response) -> None:
+    """DRF leaves a rendered response in reference cycles (its renderer context holds the
+    response itself and the view, and the view holds the response), so a page of 100 books'
+    dicts stayed alive until the garbage collector's next pass, which then had to walk them all.
+    Without those references, the response and its data are freed as soon as the server is done
+    with them."""
+    response.renderer_context = {}
+
+
 class CatalogViewSet(ViewSet):
     # Subclasses describe themselves to the OpenAPI document (schema.py) with `schema_tag`,
     # `schema_names` (singular, plural), `schema_shapes()` (request and response shapes) and
@@ -37,6 +46,13 @@ class CatalogViewSet(ViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.kwargs.get("version") == "v1":
             mark_deprecated(request, response)
+        if isinstance(response, Response):
+            response.add_post_render_callback(_forget_renderer_context)
+        return response
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().dispatch(request, *args, **kwargs)
+        del self.response  # see _forget_renderer_context
         return response
 
     def created(

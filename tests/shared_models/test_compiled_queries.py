@@ -1,0 +1,72 @@
+"""CompiledQuery: the ORM's SQL compiled once, run with new arguments, rows exactly the ORM's."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from shared_models.compiled_queries import CompiledQuery
+from shared_models.models import Book, BookAuthor
+from tests.factories import make_author, make_book
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ("id", "title", "publisher__name", "published_date", "price", "created_at")
+
+
+def by_id(book_id: int):
+    return Book.objects.filter(pk=book_id).values_list(*COLUMNS)
+
+
+def test_rows_are_what_values_list_returns_converters_included():
+    books = [make_book(title=f"Book {n}", price=Decimal("12.50")) for n in range(3)]
+    query = CompiledQuery(by_id)
+    for book in books:
+        assert query.rows(book.pk) == list(by_id(book.pk))
+    price, created_at = query.rows(books[0].pk)[0][4:]
+    assert (type(price), str(price)) == (Decimal, "12.50")
+    assert created_at.tzinfo is not None
+
+
+def test_a_missing_row_is_an_empty_list():
+    assert CompiledQuery(by_id).rows(987_654) == []
+
+
+def test_the_queryset_is_built_and_compiled_once_then_only_executed(django_assert_num_queries):
+    book = make_book()
+    built = []
+
+    def build(book_id: int):
+        built.append(book_id)
+        return by_id(book_id)
+
+    query = CompiledQuery(build)
+    for _ in range(3):
+        with django_assert_num_queries(1):
+            assert query.rows(book.pk)[0][0] == book.pk
+    assert len(built) == 1
+
+
+def test_several_arguments_each_reach_their_own_parameter():
+    first, second = make_author("First"), make_author("Second")
+    book = make_book(authors=[first, second])
+    query = CompiledQuery(
+        lambda book_id, author_id: BookAuthor.objects.filter(
+            book_id=book_id, author_id=author_id
+        ).values_list("position"),
+        arity=2,
+    )
+    assert query.rows(book.pk, second.pk) == [(1,)]
+    assert query.rows(book.pk, first.pk) == [(0,)]
+
+
+def test_a_builder_that_drops_an_argument_is_refused():
+    query = CompiledQuery(lambda _unused: Book.objects.values_list("id"))
+    with pytest.raises(ValueError, match="not every argument"):
+        query.rows(1)
+
+
+def test_the_wrong_number_of_arguments_is_refused_before_any_query():
+    with pytest.raises(TypeError):
+        CompiledQuery(by_id).rows(1, 2)
