@@ -108,6 +108,7 @@ def decode_cursor(cursor: str, ordering: Ordering) -> Position:
         row_id = payload["i"]
         if not isinstance(row_id, int) or isinstance(row_id, bool):
             raise invalid
+        clean_id(row_id)  # within 64 bits, or a FieldError (a ValueError): an invalid cursor
         value = row_id if ordering.field == "id" else _DECODERS[ordering.kind](payload["v"])
         return Position(value=value, row_id=row_id, before=bool(payload["b"]))
     except ValidationError:

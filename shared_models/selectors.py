@@ -208,8 +208,13 @@ _BOOK_VERSION = CompiledQuery(
 )
 
 
+# What a bigint column can hold: an id outside it names no row, and a compiled query (unlike the
+# ORM's lookups) would pass it to the database, which refuses it (SQLite: OverflowError).
+_BIGINT = range(-(2**63), 2**63)
+
+
 def book_get(*, book_id: int) -> BookRecord:
-    records = _book_records(_BOOK_BY_ID.rows(book_id))
+    records = _book_records(_BOOK_BY_ID.rows(book_id)) if book_id in _BIGINT else []
     if not records:
         raise NotFound("Book", book_id)
     return records[0]
@@ -217,7 +222,7 @@ def book_get(*, book_id: int) -> BookRecord:
 
 def book_version(*, book_id: int) -> int:
     """The version alone (one indexed lookup): enough to answer a conditional request."""
-    rows = _BOOK_VERSION.rows(book_id)
+    rows = _BOOK_VERSION.rows(book_id) if book_id in _BIGINT else []
     if not rows:
         raise NotFound("Book", book_id)
     return rows[0][0]
