@@ -7,8 +7,8 @@ objects copy what they need when they are built (never at import), so tests buil
 from config.base_settings import *
 from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
 
-INSTALLED_APPS: list[str] = ["gateway.compare"]
-DATABASES: dict = {}
+INSTALLED_APPS = ["gateway.compare"]
+DATABASES = {}
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [

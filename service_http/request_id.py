@@ -19,7 +19,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.headers.get("X-Request-ID", "")
-        request.request_id = offered if _ACCEPTABLE.match(offered) else uuid.uuid4().hex
+        request_id = offered if _ACCEPTABLE.match(offered) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # read back by getattr
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response

@@ -3,14 +3,14 @@ WS-Security users, the gateway checks them per route class."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from credentials.tokens import CATALOG_READ, CATALOG_WRITE
 
 __all__ = ["CATALOG_READ", "CATALOG_WRITE", "may_write", "scopes_for"]
 
 
-def scopes_for(user: AbstractBaseUser | AnonymousUser) -> tuple[str, ...]:
+def scopes_for(user: User | AnonymousUser) -> tuple[str, ...]:
     """Staff edit the catalog; every other active user reads it."""
     if not user.is_active:
         return ()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -60,7 +61,7 @@ class BookFilter:
     search: str | None = None
 
 
-def _filtered_books(criteria: BookFilter) -> QuerySet:
+def _filtered_books(criteria: BookFilter) -> QuerySet[Book]:
     """Relations are tested with EXISTS, not joins, so a book never appears twice in a page."""
     books = Book.objects.all()
     if criteria.author_id is not None:
@@ -98,7 +99,7 @@ def _isbn_filter_value(isbn: str) -> str:
         raise ValidationError({"isbn": [str(exc)]}) from None
 
 
-def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
+def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
     rows = list(rows)
     ids = [row[0] for row in rows]
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
@@ -183,7 +184,12 @@ def book_list(
     return Page(_book_records(rows), next_cursor, previous_cursor)
 
 
-def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
+def _by_id_page(
+    queryset: QuerySet[Any],
+    columns: tuple[str, ...],
+    cursor: str | None,
+    page_size: int | str | None,
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     order = parse_ordering(None, {"id": ("id", int)}, "id")
     return paginate(
         queryset, columns=columns, ordering=order, cursor=cursor,

@@ -80,8 +80,8 @@ def _check_references(fields: Mapping[str, Any]) -> None:
         errors["publisher_id"] = [f"Unknown publisher id: {fields['publisher_id']}."]
     if "genre_slugs" in fields:
         wanted = fields["genre_slugs"]
-        found = set(Genre.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        if missing := [slug for slug in wanted if slug not in found]:
+        found_slugs = set(Genre.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        if missing := [slug for slug in wanted if slug not in found_slugs]:
             errors["genre_slugs"] = [f"Unknown genre(s): {', '.join(missing)}."]
     if errors:
         raise ValidationError(errors)
@@ -199,7 +199,7 @@ def book_delete(*, book_id: int, expected_version: int | None) -> None:
     Book.objects.filter(pk=book_id).delete()
 
 
-def _at_version(book_id: int, version: int | None) -> QuerySet:
+def _at_version(book_id: int, version: int | None) -> QuerySet[Book]:
     books = Book.objects.filter(pk=book_id)
     return books if version is None else books.filter(version=version)
 
@@ -316,7 +316,7 @@ def genre_delete(*, slug: str) -> None:
 
 
 def _exists(model: type[Model], pk: int) -> bool:
-    return model.objects.filter(pk=pk).exists()
+    return model._default_manager.filter(pk=pk).exists()
 
 
 def _delete_unreferenced(
@@ -325,7 +325,7 @@ def _delete_unreferenced(
     _check_constraints_immediately()
     try:
         with transaction.atomic():
-            deleted, _ = model.objects.filter(pk=pk).delete()
+            deleted, _ = model._default_manager.filter(pk=pk).delete()
     except (ProtectedError, IntegrityError):  # IntegrityError: a book naming it was just written
         raise InUse(resource, shown_as or pk) from None
     if not deleted:
