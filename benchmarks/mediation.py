@@ -28,6 +28,7 @@ import zeep.helpers
 from lxml import etree
 
 from catalog_cli.stack import live_stack
+from catalog_contract import media_types
 from gateway import soap_envelopes
 
 PAGE_SIZE = 100
@@ -82,7 +83,7 @@ def measure_mapping(soap_url: str, repeats: int) -> None:
     body = httpx.post(
         soap_url + "/soap12/catalog/",
         content=soap_envelopes.list_books({}, None, str(PAGE_SIZE)),
-        headers={"content-type": soap_envelopes.CONTENT_TYPE},
+        headers={"content-type": media_types.SOAP12},
     ).content
     operation = zeep.Client(soap_url + "/soap12/catalog/?wsdl").service._binding.get("ListBooks")
 

@@ -22,13 +22,8 @@ from xml.sax.saxutils import escape
 import orjson
 
 from catalog_client.wire import Connection, WireRequest, WireResponse
+from catalog_contract import elements, media_types, namespaces
 
-SOAP_NS = "urn:bookcatalog:soap:v1"
-WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-PASSWORD_TEXT = (
-    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0"
-    "#PasswordText"
-)
 DEMO_EDITOR = ("editor", "editor-pass")
 JSON_HEADERS = (("Accept", "application/json"),)
 SEARCH = {"language": "en", "min_price": "10", "max_price": "40", "search": "the",
@@ -36,10 +31,6 @@ SEARCH = {"language": "en", "min_price": "10", "max_price": "40", "search": "the
 SEARCH_PAGE_SIZE = 20
 SAMPLE_SEQUENCE = 10**8  # the sequence number of the single operation whose bytes are counted
 _CREATE_SEQUENCE = itertools.count(1)  # unique ISBNs for every create of a benchmark process
-SOAP_FILTER_ORDER = (
-    "author_id", "publisher_id", "genre", "language", "isbn", "min_price", "max_price",
-    "published_after", "published_before", "search", "ordering",
-)  # fmt: skip
 
 Operation = Callable[[Connection, int], Awaitable[int]]
 """Performs one operation on a connection (the int is a per-run sequence number, for unique
@@ -147,8 +138,8 @@ def envelope(operation: str, body_xml: str, header_xml: str = "") -> bytes:
     header = f"<soapenv:Header>{header_xml}</soapenv:Header>" if header_xml else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
-        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-        f'xmlns:tns="{SOAP_NS}">{header}<soapenv:Body><tns:{operation}>{body_xml}'
+        f'<soapenv:Envelope xmlns:soapenv="{namespaces.SOAP11_ENVELOPE}" '
+        f'xmlns:tns="{namespaces.SOAP_NAMESPACE}">{header}<soapenv:Body><tns:{operation}>{body_xml}'
         f"</tns:{operation}></soapenv:Body></soapenv:Envelope>"
     ).encode()
 
@@ -156,9 +147,9 @@ def envelope(operation: str, body_xml: str, header_xml: str = "") -> bytes:
 def username_token(username: str, password: str) -> str:
     """A wsse:Security header with a PasswordText UsernameToken."""
     return (
-        f'<wsse:Security xmlns:wsse="{WSSE_NS}"><wsse:UsernameToken>'
+        f'<wsse:Security xmlns:wsse="{namespaces.WSSE}"><wsse:UsernameToken>'
         f"<wsse:Username>{escape(username)}</wsse:Username>"
-        f'<wsse:Password Type="{PASSWORD_TEXT}">{escape(password)}</wsse:Password>'
+        f'<wsse:Password Type="{namespaces.PASSWORD_TEXT}">{escape(password)}</wsse:Password>'
         "</wsse:UsernameToken></wsse:Security>"
     )
 
@@ -183,7 +174,7 @@ class SoapCall:
         return envelope(self.operation, to_xml(self.arguments), header_xml)
 
     def request(self, target: Target, ctx: Context) -> WireRequest:
-        headers = [("Content-Type", "text/xml; charset=utf-8"),
+        headers = [("Content-Type", media_types.SOAP11),
                    ("SOAPAction", f'"{self.operation}"'), *target.headers]  # fmt: skip
         security = ""
         if self.authenticated and ctx.ws_security:
@@ -246,7 +237,7 @@ def soap_call(scenario: str, ctx: Context) -> SoapCall:
     if scenario.startswith("list_"):
         return SoapCall("ListBooks", {"page_size": int(scenario.removeprefix("list_"))})
     if scenario == "search":
-        criteria = {key: ctx.search[key] for key in SOAP_FILTER_ORDER if key in ctx.search}
+        criteria = {key: ctx.search[key] for key in elements.BOOK_FILTER if key in ctx.search}
         return SoapCall("ListBooks", {"filter": criteria, "page_size": SEARCH_PAGE_SIZE})
     if scenario == "bad_request":
         return SoapCall("CreateBook", {"book": ctx.book(*_bad_isbn(ctx)).soap()}, True)

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import NoReturn
 
+from catalog_contract.auth import BEARER_CHALLENGE as REALM
 from credentials.tokens import (
     CATALOG_READ,
     CATALOG_WRITE,
@@ -35,8 +36,6 @@ from credentials.tokens import (
 from gateway import metrics
 from gateway.errors import InsufficientScope, InvalidToken, NotAuthenticated
 from gateway.jwks import KeySet
-
-REALM = 'Bearer realm="catalog"'
 
 
 def _challenge(error: str, description: str) -> dict[str, str]:

@@ -1,21 +1,22 @@
 """Errors the gateway answers itself, and the one place upstream failures become them.
 
-Each error carries its HTTP status, a stable `code` (the problem type's last segment, as the REST
-service names its own) and the SOAP faultcode a SOAP client gets instead:
+Each error is one kind of catalog_contract.errors' table, which gives its HTTP status, its
+stable `code` (the problem type's last segment, as the REST service names its own) and the SOAP
+faultcode a SOAP client gets instead:
 
-    GatewayError
-    ├── RequestRefused            400 invalid             Client.SoapError
-    ├── NotAuthenticated          401 not-authenticated   Client.AuthenticationFailed
-    ├── InvalidToken              401 invalid-token       Client.AuthenticationFailed
-    ├── InsufficientScope         403 insufficient-scope  Client.PermissionDenied
-    ├── RouteNotFound             404 not-found           Client.NotFound
-    ├── PayloadTooLarge           413 payload-too-large   Client.RequestTooLong
-    ├── HeadersTooLarge           431 headers-too-large   Client.RequestTooLong
-    ├── QuotaExceeded             429 quota-exceeded      Client.RateLimited
-    └── UpstreamUnavailable       502 bad-gateway         Server.Unavailable
-        ├── UpstreamTimeout       504 gateway-timeout     Server.Unavailable
-        ├── CircuitOpen           503 service-unavailable Server.Unavailable (+ Retry-After)
-        └── RateLimiterDown       503 service-unavailable Server.Unavailable (fail-closed)
+    GatewayError                  500 server_error
+    ├── RequestRefused            400 bad_request
+    ├── NotAuthenticated          401 not_authenticated
+    ├── InvalidToken              401 invalid_token
+    ├── InsufficientScope         403 insufficient_scope
+    ├── RouteNotFound             404 not_found
+    ├── PayloadTooLarge           413 content_too_large
+    ├── HeadersTooLarge           431 headers_too_large
+    ├── QuotaExceeded             429 quota_exceeded
+    └── UpstreamUnavailable       502 bad_gateway
+        ├── UpstreamTimeout       504 gateway_timeout
+        ├── CircuitOpen           503 service_unavailable (+ Retry-After)
+        └── RateLimiterDown       503 service_unavailable (fail-closed)
 
 `map_upstream_errors()` wraps every upstream call: httpx timeouts become UpstreamTimeout,
 any other transport error UpstreamUnavailable, and CircuitOpen (raised by the breaker transport)
@@ -26,15 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
+from catalog_contract import errors
+from catalog_contract.errors import ErrorKind
+
 
 class GatewayError(Exception):
-    status_code = 500
-    code = "server_error"
-    soap_faultcode = "Server"
+    kind: ClassVar[ErrorKind] = errors.SERVER_ERROR
     default_detail = "The gateway failed."
 
     def __init__(
@@ -49,81 +51,74 @@ class GatewayError(Exception):
         self.extensions = extensions
         super().__init__(self.detail)
 
+    @property
+    def status_code(self) -> int:
+        return self.kind.status
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
+
+    @property
+    def soap_faultcode(self) -> str:
+        """Every gateway error has one: the table gives a faultcode to every kind used here."""
+        return self.kind.faultcode or "Server"
+
 
 class RequestRefused(GatewayError):
-    status_code = 400
-    code = "invalid"
-    soap_faultcode = "Client.SoapError"
+    kind = errors.BAD_REQUEST
     default_detail = "The request was refused as malformed or unsafe."
 
 
 class NotAuthenticated(GatewayError):
-    status_code = 401
-    code = "not_authenticated"
-    soap_faultcode = "Client.AuthenticationFailed"
+    kind = errors.NOT_AUTHENTICATED
     default_detail = "This needs a bearer token (POST /auth/token/ to get one)."
 
 
 class InvalidToken(GatewayError):
-    status_code = 401
-    code = "invalid_token"
-    soap_faultcode = "Client.AuthenticationFailed"
+    kind = errors.INVALID_TOKEN
     default_detail = "The bearer token was refused."
 
 
 class InsufficientScope(GatewayError):
-    status_code = 403
-    code = "insufficient_scope"
-    soap_faultcode = "Client.PermissionDenied"
+    kind = errors.INSUFFICIENT_SCOPE
     default_detail = "The token does not allow this."
 
 
 class RouteNotFound(GatewayError):
-    status_code = 404
-    code = "not_found"
-    soap_faultcode = "Client.NotFound"
+    kind = errors.NOT_FOUND
     default_detail = "Nothing is served here."
 
 
 class PayloadTooLarge(GatewayError):
-    status_code = 413
-    code = "payload_too_large"
-    soap_faultcode = "Client.RequestTooLong"
+    kind = errors.CONTENT_TOO_LARGE
     default_detail = "The request body is too large."
 
 
 class HeadersTooLarge(GatewayError):
-    status_code = 431
-    code = "headers_too_large"
-    soap_faultcode = "Client.RequestTooLong"
+    kind = errors.HEADERS_TOO_LARGE
     default_detail = "The request headers are too large."
 
 
 class QuotaExceeded(GatewayError):
-    status_code = 429
-    code = "quota_exceeded"
-    soap_faultcode = "Client.RateLimited"
+    kind = errors.QUOTA_EXCEEDED
     default_detail = "Too many requests."
 
 
 class UpstreamUnavailable(GatewayError):
-    status_code = 502
-    code = "bad_gateway"
-    soap_faultcode = "Server.Unavailable"
+    kind = errors.BAD_GATEWAY
     default_detail = "The service behind the gateway could not be reached."
 
 
 class UpstreamTimeout(UpstreamUnavailable):
-    status_code = 504
-    code = "gateway_timeout"
+    kind = errors.GATEWAY_TIMEOUT
     default_detail = "The service behind the gateway did not answer in time."
 
 
 class CircuitOpen(UpstreamUnavailable):
     """Raised by the breaker while an upstream's circuit is open: answered at once with 503."""
 
-    status_code = 503
-    code = "service_unavailable"
+    kind = errors.SERVICE_UNAVAILABLE
     default_detail = "The service behind the gateway is failing; try again later."
 
     def __init__(self, retry_after: float, detail: str | None = None) -> None:
@@ -133,8 +128,7 @@ class CircuitOpen(UpstreamUnavailable):
 
 
 class RateLimiterDown(UpstreamUnavailable):
-    status_code = 503
-    code = "service_unavailable"
+    kind = errors.SERVICE_UNAVAILABLE
     default_detail = "Rate limits cannot be checked right now; try again shortly."
 
 

@@ -37,9 +37,21 @@ from django.conf import settings
 from django.utils.http import parse_etags
 from rest_framework.utils.urls import replace_query_param
 
+from catalog_contract import fields, media_types
+from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
+from catalog_contract.errors import (
+    BY_CODE,
+    INVALID,
+    NOT_FOUND,
+    PARSE_ERROR,
+    SERVER_ERROR,
+    problem_type,
+    title,
+)
+from catalog_contract.ids import MAX_ID, MIN_ID
 from gateway import soap_envelopes
 from gateway.errors import UpstreamUnavailable
-from gateway.problems import PROBLEM_CONTENT_TYPE, TITLES, Answer, problem_type
+from gateway.problems import PROBLEM_CONTENT_TYPE, Answer
 from gateway.retry import ATTEMPTS, IDEMPOTENT, UPSTREAM
 from gateway.soap_envelopes import MalformedAnswer, SoapFault
 
@@ -49,27 +61,9 @@ if TYPE_CHECKING:
 SOAP_PATH = "/soap12/catalog/"
 BOOKS_PATH = "/api/v2/books/"
 _BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
-MAX_ID = 2**63 - 1
-
-# The SOAP service's fault codes (tns:CatalogFault/code) whose REST status is not the fault's own
-# (400 for the other Sender faults, 500 for the other Receiver faults).
-REST_STATUS_OF_FAULT = {
-    "not_found": 404,
-    "not_authenticated": 401,
-    "authentication_failed": 401,
-    "invalid_token": 401,
-    "permission_denied": 403,
-    "insufficient_scope": 403,
-    "conflict": 409,
-    "in_use": 409,
-    "stale_version": 412,
-    "throttled": 429,
-    "unavailable": 503,
-}
 
 JSON = b"application/json"
 INVALID_DETAIL = "The input is invalid."
-WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 NOT_MEDIATED = (
     "X-Backend: soap serves GET /api/v2/books/, GET /api/v2/books/{id}/ and POST /api/v2/books/ "
     "only; send other requests without it."
@@ -82,36 +76,11 @@ FORWARDED_HEADERS = frozenset(
     | {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"}
 )
 
-# REST v2 list parameter -> BookFilter field.
-FILTER_PARAMETERS = {
-    "author": "author_id",
-    "publisher": "publisher_id",
-    "genre": "genre",
-    "language": "language",
-    "isbn": "isbn",
-    "min_price": "min_price",
-    "max_price": "max_price",
-    "published_after": "published_after",
-    "published_before": "published_before",
-    "search": "search",
-    "ordering": "ordering",
-}
-_FILTER_NAMES = {soap: rest for rest, soap in FILTER_PARAMETERS.items()}
-
-# REST v2 body: read-only keys (dropped, so a GET body can be sent back), nested references and
-# the BookInput fields they become; the service's own names are refused as REST v2 refuses them.
-READ_ONLY_KEYS = frozenset({"id", "version", "created_at", "updated_at"})
+_FILTER_NAMES = {soap: rest for rest, soap in fields.V2_FILTER_PARAMETERS.items()}
+# REST v2 body keys that are single values, passed on as they are.
 SCALAR_KEYS = frozenset(
     {"isbn", "title", "subtitle", "published_date", "language", "pages", "description"}
 )
-REFERENCE_LISTS = {"authors": ("author_ids", "id"), "genres": ("genre_slugs", "slug")}
-V1_NAMES = {
-    "author_ids": "authors",
-    "publisher_id": "publisher",
-    "genre_slugs": "genres",
-    "currency": "price.currency",
-}
-_INPUT_NAMES = {"author_ids": "authors", "publisher_id": "publisher", "genre_slugs": "genres"}
 
 
 class Operation(StrEnum):
@@ -194,7 +163,7 @@ async def serve(
     operation = operation_for(request.method, request.path)
     try:
         if operation is None:
-            raise Refusal("invalid", 400, NOT_MEDIATED)
+            raise Refusal(INVALID.code, 400, NOT_MEDIATED)
         envelope, names = _envelope(operation, request)
     except Refusal as refusal:
         answer = _problem(
@@ -255,17 +224,18 @@ def _envelope(operation: Operation, request: RestRequest) -> tuple[bytes, dict[s
     """The SOAP request and the REST names of its fields (SOAP field path -> REST name)."""
     if operation is Operation.GET:
         book_id = int(request.path.split("/")[-2])
-        if not 1 <= book_id <= MAX_ID:
-            raise Refusal("not_found", 404, f"Book {book_id} does not exist.")
+        if not MIN_ID <= book_id <= MAX_ID:
+            raise Refusal(NOT_FOUND.code, 404, f"Book {book_id} does not exist.")
         return soap_envelopes.get_book(book_id), {}
     if operation is Operation.LIST:
         params = {k: v for k, v in parse_qsl(request.query_string, keep_blank_values=True) if v}
-        criteria = {FILTER_PARAMETERS[k]: v for k, v in params.items() if k in FILTER_PARAMETERS}
+        filters = fields.V2_FILTER_PARAMETERS
+        criteria = {filters[k]: v for k, v in params.items() if k in filters}
         page = soap_envelopes.list_books(criteria, params.get("cursor"), params.get("page_size"))
         return page, {}
     if "idempotency-key" in request.headers:
         raise Refusal(
-            "invalid",
+            INVALID.code,
             400,
             "X-Backend: soap cannot honour Idempotency-Key (the SOAP service keeps no "
             "idempotency records); send the create to the REST backend.",
@@ -278,7 +248,7 @@ def _json_body(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise Refusal("parse_error", 400, f"JSON parse error - {exc}") from None
+        raise Refusal(PARSE_ERROR.code, 400, f"JSON parse error - {exc}") from None
 
 
 def book_input(body: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -295,30 +265,31 @@ def book_input(body: Any) -> tuple[dict[str, Any], dict[str, str]]:
     names: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for key, value in body.items():
-        if key in READ_ONLY_KEYS or value is None:
+        if key in fields.BOOK_READ_ONLY_KEYS or value is None:
             continue
-        if key in REFERENCE_LISTS:
-            target, identifier = REFERENCE_LISTS[key]
+        if key in fields.V2_REFERENCE_LISTS:
+            target, identifier = fields.V2_REFERENCES[key]
             book[target] = _references(key, value, identifier, errors)
-        elif key == "publisher":
-            book["publisher_id"] = _scalar(key, _reference(value, "id"), errors)
+        elif key in fields.V2_REFERENCES:
+            target, identifier = fields.V2_REFERENCES[key]
+            book[target] = _scalar(key, _reference(value, identifier), errors)
         elif key == "price":
             book["price"] = _price(value, names, errors)
-        elif key in V1_NAMES:
-            errors[key] = [f"Not a v2 field; v2 calls it {V1_NAMES[key]!r}."]
+        elif key in fields.V2_NAMES:
+            errors[key] = [f"Not a v2 field; v2 calls it {fields.V2_NAMES[key]!r}."]
         elif key in SCALAR_KEYS:
             book[key] = _scalar(key, value, errors)
         else:
             errors[key] = ["Unknown field."]
-    for missing in (name for name in soap_envelopes.BOOK_INPUT_REQUIRED if name not in book):
-        errors.setdefault(_INPUT_NAMES.get(missing, missing), ["This field is required."])
+    for missing in (name for name in fields.BOOK_REQUIRED if name not in book):
+        errors.setdefault(fields.V2_NAMES.get(missing, missing), ["This field is required."])
     if errors:
         _invalid(errors)
     return book, names
 
 
-def _invalid(errors: dict[str, list[str]]) -> None:
-    raise Refusal("invalid", 400, INVALID_DETAIL, errors=errors)
+def _invalid(field_errors: dict[str, list[str]]) -> None:
+    raise Refusal(INVALID.code, 400, INVALID_DETAIL, errors=field_errors)
 
 
 def _scalar(key: str, value: Any, errors: dict[str, list[str]]) -> Any:
@@ -354,7 +325,7 @@ def _price(value: Any, names: dict[str, str], errors: dict[str, list[str]]) -> d
 
 def _soap_headers(headers: Mapping[str, str]) -> dict[str, str]:
     forwarded = {name: value for name, value in headers.items() if name in FORWARDED_HEADERS}
-    return {**forwarded, "content-type": soap_envelopes.CONTENT_TYPE}
+    return {**forwarded, "content-type": media_types.SOAP12}
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -408,7 +379,7 @@ def _problem(
     """A problem document as the REST service writes it (rest_service.api.problems)."""
     document = {
         "type": problem_type(code),
-        "title": TITLES.get(code) or HTTPStatus(status).phrase,
+        "title": title(code, HTTPStatus(status).phrase),
         "status": status,
         "detail": detail,
         "instance": request.path,
@@ -423,19 +394,21 @@ def _problem(
 def _fault_problem(
     request: RestRequest, fault: SoapFault, status: int, names: Mapping[str, str]
 ) -> Answer:
-    """A SOAP 1.2 fault as REST's problem. The fault's HTTP status says only Sender (400) or
-    not (500), so REST's status comes from the fault's machine code where REST has its own."""
-    if fault.code == "invalid":
-        errors: dict[str, list[str]] = {}
+    """A SOAP 1.2 fault as REST's problem. The fault's HTTP status says only Sender (400) or not
+    (500), so REST's status comes from the table, by the fault's code (the fault's own status
+    for a code outside it)."""
+    kind = BY_CODE.get(fault.code)
+    status = kind.status if kind else status
+    if fault.code == INVALID.code:
+        field_errors: dict[str, list[str]] = {}
         for soap_name, messages in fault.errors.items():
-            errors.setdefault(rest_field_name(soap_name, names), []).extend(messages)
-        return _problem(request, "invalid", 400, INVALID_DETAIL, errors=errors)
-    rest_status = REST_STATUS_OF_FAULT.get(fault.code, status)
-    if rest_status == 400:
-        return _problem(request, "invalid", 400, fault.message)
-    if rest_status >= 500:
-        return _problem(request, "server_error", rest_status, fault.message)
-    return _problem(request, fault.code, rest_status, fault.message)
+            field_errors.setdefault(rest_field_name(soap_name, names), []).extend(messages)
+        return _problem(request, INVALID.code, 400, INVALID_DETAIL, errors=field_errors)
+    if status == 400:
+        return _problem(request, INVALID.code, 400, fault.message)
+    if status >= 500:
+        return _problem(request, SERVER_ERROR.code, status, fault.message)
+    return _problem(request, fault.code, status, fault.message)
 
 
 def rest_field_name(soap_name: str, names: Mapping[str, str]) -> str:
@@ -451,5 +424,5 @@ def rest_field_name(soap_name: str, names: Mapping[str, str]) -> str:
         if rest.startswith("price."):
             return names.get(rest, rest)
         field_name = rest.split(".", 1)[0]
-        return _INPUT_NAMES.get(field_name, field_name)
+        return fields.V2_NAMES.get(field_name, field_name)
     return _FILTER_NAMES.get(head, head)

@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
 from gateway import metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
@@ -42,7 +43,7 @@ from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
 logger = logging.getLogger("gateway.pipeline")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_WS_SECURITY_NAMESPACE = b"oasis-200401-wss-wssecurity-secext"
+_WS_SECURITY_NAMESPACE = namespaces.WSSE.encode()
 _LOOKED_UP = frozenset(
     {
         b"authorization",

@@ -1,10 +1,9 @@
 """How the gateway answers when it refuses or fails a request itself: a problem (RFC 9457) for
 REST clients, a SOAP fault for SOAP clients, so each sees the format its upstream speaks.
 
-Problem types follow the REST service's scheme (https://bookcatalog.example/problems/<code>, the
-code with hyphens; rate limiting uses the IANA-registered quota-exceeded type), so a client
-handles one format whether the gateway or the service answered. Every gateway problem also
-carries the request id.
+Codes, problem types and titles are catalog_contract.errors', the table the REST and SOAP services
+answer with too, so a client handles one vocabulary whether the gateway or a service answered.
+Every gateway problem also carries the request id.
 
 SOAP faults follow the SOAP service's table (soap_service.faults): a SOAP 1.1 fault is sent with
 HTTP 500, a SOAP 1.2 fault with 400 when it is the client's (Sender) and 500 otherwise, because
@@ -22,31 +21,11 @@ from xml.sax.saxutils import escape
 
 import orjson
 
+from catalog_contract import media_types
+from catalog_contract.namespaces import SOAP11_ENVELOPE, SOAP12_ENVELOPE, SOAP_NAMESPACE
 from gateway.errors import GatewayError
-from gateway.soap import SOAP11_ENVELOPE, SOAP12_ENVELOPE, SOAP_NAMESPACE
 
-PROBLEM_CONTENT_TYPE = b"application/problem+json"
-PROBLEM_BASE = "https://bookcatalog.example/problems/"
-QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded"
-
-TITLES = {
-    "invalid": "Your request is not valid.",
-    "not_authenticated": "Authentication is needed.",
-    "invalid_token": "The bearer token was refused.",
-    "insufficient_scope": "The token does not allow this.",
-    "not_found": "Not found.",
-    "payload_too_large": "The request body is too large.",
-    "headers_too_large": "The request headers are too large.",
-    "quota_exceeded": "Too many requests.",
-    "bad_gateway": "The service behind the gateway failed.",
-    "service_unavailable": "The service is unavailable.",
-    "gateway_timeout": "The service behind the gateway timed out.",
-    "server_error": "Internal server error.",
-    # REST's own, for the problems mediation answers as the REST service would
-    "parse_error": "The request body is not valid JSON.",
-    "authentication_failed": "Authentication failed.",
-    "permission_denied": "You may not do this.",
-}
+PROBLEM_CONTENT_TYPE = media_types.PROBLEM_JSON.encode()
 
 _SOAP_KEEPS_STATUS = frozenset({413, 431})
 
@@ -59,16 +38,10 @@ class Answer:
     attempts: int = 1  # upstream attempts behind a mediated answer, for the log and metrics
 
 
-def problem_type(code: str) -> str:
-    if code == "quota_exceeded":
-        return QUOTA_EXCEEDED_TYPE
-    return PROBLEM_BASE + code.replace("_", "-")
-
-
 def problem_document(error: GatewayError, *, instance: str, request_id: str) -> dict[str, Any]:
     return {
-        "type": problem_type(error.code),
-        "title": TITLES.get(error.code, "Error."),
+        "type": error.kind.problem_type,
+        "title": error.kind.title,
         "status": error.status_code,
         "detail": error.detail,
         "instance": instance,
@@ -117,12 +90,12 @@ def soap_fault(error: GatewayError, version: str, request_id: str) -> tuple[byte
             f'<soap:Reason><soap:Text xml:lang="en">{reason}</soap:Text></soap:Reason>'
             f"<soap:Detail>{detail}</soap:Detail></soap:Fault>"
         )
-        return _envelope(SOAP12_ENVELOPE, fault), b"application/soap+xml; charset=utf-8"
+        return _envelope(SOAP12_ENVELOPE, fault), media_types.SOAP12.encode()
     fault = (
         f"<soap:Fault><faultcode>soap:{error.soap_faultcode}</faultcode>"
         f"<faultstring>{reason}</faultstring><detail>{detail}</detail></soap:Fault>"
     )
-    return _envelope(SOAP11_ENVELOPE, fault), b"text/xml; charset=utf-8"
+    return _envelope(SOAP11_ENVELOPE, fault), media_types.SOAP11.encode()
 
 
 def _fault_detail(error: GatewayError, request_id: str) -> str:

@@ -12,23 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SOAP11_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/"
-SOAP12_ENVELOPE = "http://www.w3.org/2003/05/soap-envelope"
-SOAP_NAMESPACE = "urn:bookcatalog:soap:v1"
-
-SAFE_OPERATIONS = frozenset(
-    {
-        "GetBook",
-        "GetBookByIsbn",
-        "ListBooks",
-        "GetAuthor",
-        "ListAuthors",
-        "GetPublisher",
-        "ListPublishers",
-        "GetGenre",
-        "ListGenres",
-    }
-)
+from catalog_contract.operations import READ_OPERATIONS
 
 _SCAN_BYTES = 64 * 1024
 _FIRST_BODY_ELEMENT = re.compile(
@@ -44,7 +28,7 @@ class SoapCall:
 
     @property
     def safe(self) -> bool:
-        return self.operation is None or self.operation in SAFE_OPERATIONS
+        return self.operation is None or self.operation in READ_OPERATIONS
 
 
 def soap_version(path: str) -> str:

@@ -22,27 +22,13 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-SOAP12_ENVELOPE = "http://www.w3.org/2003/05/soap-envelope"
-TNS = "urn:bookcatalog:soap:v1"
-CONTENT_TYPE = "application/soap+xml; charset=utf-8"
-
-# Element order as the WSDL declares it (xs:sequence): a message in another order is invalid.
-FILTER_FIELDS = (
-    "author_id", "publisher_id", "genre", "language", "isbn", "min_price", "max_price",
-    "published_after", "published_before", "search", "ordering",
-)  # fmt: skip
-BOOK_INPUT_FIELDS = (
-    "isbn", "title", "subtitle", "author_ids", "publisher_id", "genre_slugs", "published_date",
-    "language", "pages", "price", "description",
-)  # fmt: skip
-BOOK_INPUT_REQUIRED = (
-    "isbn", "title", "author_ids", "publisher_id", "published_date", "language", "pages", "price",
-)  # fmt: skip
-_LIST_ITEMS = {"author_ids": "id", "genre_slugs": "slug"}
+from catalog_contract import elements
+from catalog_contract.errors import SERVER_ERROR
+from catalog_contract.namespaces import SOAP12_ENVELOPE, SOAP_NAMESPACE
 
 _HEAD = (
     f'<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="{SOAP12_ENVELOPE}" '
-    f'xmlns:tns="{TNS}"><soap:Body>'
+    f'xmlns:tns="{SOAP_NAMESPACE}"><soap:Body>'
 )
 _TAIL = "</soap:Body></soap:Envelope>"
 _PARSER = etree.XMLParser(
@@ -50,7 +36,7 @@ _PARSER = etree.XMLParser(
 )
 _BODY = f"{{{SOAP12_ENVELOPE}}}Body"
 _FAULT = f"{{{SOAP12_ENVELOPE}}}Fault"
-_T = f"{{{TNS}}}"
+_T = f"{{{SOAP_NAMESPACE}}}"
 
 
 class MalformedAnswer(Exception):
@@ -77,13 +63,13 @@ def _text(value: Scalar) -> str:
 
 
 def _elements(values: Iterable[tuple[str, Any]]) -> str:
-    """`<tns:name>value</tns:name>` for each pair, nested for lists (of `_LIST_ITEMS`) and dicts."""
+    """`<tns:name>value</tns:name>` for each pair, nested for lists (of `LIST_ITEMS`) and dicts."""
     out = []
     for name, value in values:
         if isinstance(value, Mapping):
             inner = _elements(value.items())
         elif isinstance(value, list):
-            item = _LIST_ITEMS[name]
+            item = elements.LIST_ITEMS[name]
             inner = "".join(f"<tns:{item}>{_text(v)}</tns:{item}>" for v in value)
         else:
             inner = _text(value)
@@ -102,7 +88,7 @@ def get_book(book_id: int) -> bytes:
 def list_books(criteria: Mapping[str, Scalar], cursor: str | None, page_size: str | None) -> bytes:
     """`criteria` by BookFilter field name; absent ones are left out."""
     arguments: list[tuple[str, Any]] = []
-    present = [(name, criteria[name]) for name in FILTER_FIELDS if name in criteria]
+    present = [(name, criteria[name]) for name in elements.BOOK_FILTER if name in criteria]
     if present:
         arguments.append(("filter", dict(present)))
     if cursor is not None:
@@ -114,7 +100,8 @@ def list_books(criteria: Mapping[str, Scalar], cursor: str | None, page_size: st
 
 def create_book(book: Mapping[str, Any]) -> bytes:
     """`book` by BookInput field name (`price` as {amount, currency?}); absent ones left out."""
-    return envelope("CreateBook", [("book", {n: book[n] for n in BOOK_INPUT_FIELDS if n in book})])
+    fields = {name: book[name] for name in elements.BOOK_INPUT if name in book}
+    return envelope("CreateBook", [("book", fields)])
 
 
 # -- answers --------------------------------------------------------------------------------
@@ -141,14 +128,14 @@ def _fault(element: etree._Element) -> SoapFault:
     reason = element.findtext(f"{{{SOAP12_ENVELOPE}}}Reason/{{{SOAP12_ENVELOPE}}}Text") or ""
     detail = element.find(f"{{{SOAP12_ENVELOPE}}}Detail/{_T}CatalogFault")
     if detail is None:
-        return SoapFault(code="server_error", message=reason)
+        return SoapFault(code=SERVER_ERROR.code, message=reason)
     errors: dict[str, list[str]] = {}
     for error in detail.iterfind(f"{_T}errors/{_T}error"):
         errors.setdefault(error.findtext(f"{_T}field") or "", []).append(
             error.findtext(f"{_T}message") or ""
         )
     return SoapFault(
-        code=detail.findtext(f"{_T}code") or "server_error",
+        code=detail.findtext(f"{_T}code") or SERVER_ERROR.code,
         message=reason,
         errors=errors,
         current_version=_int_or_none(detail.findtext(f"{_T}current_version")),

@@ -8,13 +8,15 @@
         ├── StaleVersion  optimistic concurrency: the caller's `version` is not the current one
         └── InUse         a delete refused because books still refer to the row
 
-Like DRF's exceptions, each class carries a `default_code` (machine-readable, stable) and a
-`default_detail` (human-readable).
+Like DRF's exceptions, each class carries a `default_code` (machine-readable, stable: a code of
+catalog_contract.errors' table) and a `default_detail` (human-readable).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
+from catalog_contract import errors
 
 
 class CatalogError(Exception):
@@ -31,7 +33,7 @@ class CatalogError(Exception):
 
 
 class NotFound(CatalogError):
-    default_code = "not_found"
+    default_code = errors.NOT_FOUND.code
     default_detail = "Not found."
 
     def __init__(self, resource: str, key: object) -> None:
@@ -41,7 +43,7 @@ class NotFound(CatalogError):
 
 
 class ValidationError(CatalogError):
-    default_code = "invalid"
+    default_code = errors.INVALID.code
     default_detail = "The input is invalid."
 
     def __init__(self, errors: Mapping[str, Sequence[str]], detail: str | None = None) -> None:
@@ -50,12 +52,12 @@ class ValidationError(CatalogError):
 
 
 class Conflict(CatalogError):
-    default_code = "conflict"
+    default_code = errors.CONFLICT.code
     default_detail = "The request conflicts with the current state of the catalog."
 
 
 class StaleVersion(Conflict):
-    default_code = "stale_version"
+    default_code = errors.STALE_VERSION.code
 
     def __init__(self, resource: str, key: object, current_version: int) -> None:
         self.current_version = current_version
@@ -65,7 +67,7 @@ class StaleVersion(Conflict):
 
 
 class InUse(Conflict):
-    default_code = "in_use"
+    default_code = errors.IN_USE.code
 
     def __init__(self, resource: str, key: object) -> None:
         super().__init__(f"{resource} {key} is still referenced by books and cannot be deleted.")

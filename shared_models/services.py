@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model, ProtectedError, QuerySet
 
+from catalog_contract.fields import BOOK_REQUIRED
 from shared_models import selectors
 from shared_models.clock import Clock, system_clock
 from shared_models.errors import InUse, NotFound, StaleVersion, ValidationError
@@ -43,8 +44,6 @@ from shared_models.validation import (
     text,
 )
 
-BOOK_REQUIRED = ("isbn", "title", "author_ids", "publisher_id", "published_date", "language",
-                 "pages", "price")  # fmt: skip
 BOOK_DEFAULTS = {"subtitle": "", "genre_slugs": [], "currency": "EUR", "description": ""}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pycountry
 
+from catalog_contract.ids import MAX_ID
 from shared_models.errors import ValidationError
 
 Cleaner = Callable[[Any], Any]
@@ -28,7 +29,7 @@ PRICE_DECIMAL_PLACES = 2
 _ISBN_SEPARATORS = re.compile(r"[\s-]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _INTEGER = re.compile(r"-?[0-9]+")
-_ID_BOUND = 2**63
+_ID_BOUND = MAX_ID + 1
 # Characters XML 1.0 cannot carry (C0 controls other than tab/newline/return, lone surrogates,
 # U+FFFE/U+FFFF): refused in every text field so each protocol can represent what the other stored.
 _NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

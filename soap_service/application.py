@@ -9,6 +9,7 @@ from typing import Any
 import spyne.const
 from spyne import Application
 
+from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
 from soap_service.auth import authenticate_request
 from soap_service.fastxml import install_list_books_renderer
 from soap_service.faults import (
@@ -27,7 +28,6 @@ spyne.const.MIN_GC_INTERVAL = float("inf")
 logger = logging.getLogger("soap_service.faults")
 
 PROTOCOLS = {"1.1": CatalogSoap11, "1.2": CatalogSoap12}
-WWW_AUTHENTICATE = 'Bearer realm="catalog"'
 
 
 def make_application(soap_version: str) -> Application:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from catalog_contract.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, NOT_AUTHENTICATED
 from credentials.keys import honoured_keys, public_key_pem
 from credentials.tokens import (
     KeyResolver,
@@ -50,7 +51,7 @@ def authenticate_request(ctx: Any) -> None:
     try:
         bearer = bearer_token(ctx.transport.req.headers.get("Authorization", ""))
     except TokenRejected as rejection:
-        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+        raise AuthenticationFailedFault(rejection.detail, code=INVALID_TOKEN.code) from None
     if security is not None and bearer is not None:
         raise AuthenticationFailedFault("Send a UsernameToken or a bearer token, not both.")
     principal = None
@@ -73,7 +74,7 @@ def _token_principal(token: str) -> Principal:
             audience=settings.JWT_AUDIENCE,
         )
     except TokenRejected as rejection:
-        raise AuthenticationFailedFault(rejection.detail, code="invalid_token") from None
+        raise AuthenticationFailedFault(rejection.detail, code=INVALID_TOKEN.code) from None
     return Principal(claims.subject, tuple(sorted(claims.scopes)))
 
 
@@ -82,9 +83,10 @@ def _require_write(principal: Principal | None) -> None:
         raise AuthenticationFailedFault(
             "Changing the catalog needs credentials: a WS-Security UsernameToken or a bearer "
             "token.",
-            code="not_authenticated",
+            code=NOT_AUTHENTICATED.code,
         )
     if not may_write(principal.scopes):
         raise PermissionDeniedFault(
-            f"Changing the catalog needs the {CATALOG_WRITE} scope.", code="insufficient_scope"
+            f"Changing the catalog needs the {CATALOG_WRITE} scope.",
+            code=INSUFFICIENT_SCOPE.code,
         )

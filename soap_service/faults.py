@@ -2,7 +2,8 @@
 
 Every fault carries the same machine-readable detail, declared once in the WSDL (`_throws`):
 `tns:CatalogFault {code, errors/error*{field, message}, current_version?, retry_after?,
-request_id?}`. `code` is the stable machine code REST uses too (`invalid`, `not_found`,
+request_id?}`. Each fault class is one kind of catalog_contract.errors' table, which gives its
+faultcode and `code`, the stable machine code REST uses too (`invalid`, `not_found`,
 `stale_version` ...): with the SOAP 1.2 Subcode, it is where the REST meaning of a fault lives.
 
     faultcode                     SOAP 1.1 HTTP   SOAP 1.2 HTTP (Code / Subcode)
@@ -31,10 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import ClassVar
 
 from django.db import InterfaceError, OperationalError
 from spyne import Array, ComplexModel, Fault, Integer, Unicode
 
+from catalog_contract import errors
+from catalog_contract.errors import ErrorKind
 from shared_models.errors import CatalogError, Conflict, NotFound, StaleVersion, ValidationError
 from soap_service.types import OPTIONAL, REQUIRED, TNS
 
@@ -65,8 +69,7 @@ class CatalogFault(Fault):
         ("request_id", Unicode(doc="Server faults: quote it when reporting.", **OPTIONAL)),
     ]
 
-    faultcode_default = "Server"
-    machine_code = "server_error"
+    kind: ClassVar[ErrorKind] = errors.SERVER_ERROR
     refusal_status: HTTPStatus | None = None  # refused before any SOAP processing
 
     def __init__(
@@ -80,8 +83,9 @@ class CatalogFault(Fault):
         retry_after: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(faultcode or self.faultcode_default, faultstring or type(self).__name__)
-        self.code = code or self.machine_code
+        default_faultcode = self.kind.faultcode or "Server"
+        super().__init__(faultcode or default_faultcode, faultstring or type(self).__name__)
+        self.code = code or self.kind.code
         self.errors = [
             FieldError(field=field, message=message)
             for field, messages in (errors or {}).items()
@@ -100,44 +104,37 @@ class CatalogFault(Fault):
 
 
 class ValidationErrorFault(CatalogFault):
-    faultcode_default = "Client.ValidationError"
-    machine_code = "invalid"
+    kind = errors.INVALID
 
 
 class NotFoundFault(CatalogFault):
-    faultcode_default = "Client.NotFound"
-    machine_code = "not_found"
+    kind = errors.NOT_FOUND
 
 
 class AuthenticationFailedFault(CatalogFault):
-    faultcode_default = "Client.AuthenticationFailed"
-    machine_code = "authentication_failed"
+    kind = errors.AUTHENTICATION_FAILED
 
 
 class PermissionDeniedFault(CatalogFault):
-    faultcode_default = "Client.PermissionDenied"
-    machine_code = "permission_denied"
+    kind = errors.PERMISSION_DENIED
 
 
 class ConflictFault(CatalogFault):
-    faultcode_default = "Client.Conflict"
-    machine_code = "conflict"
+    kind = errors.CONFLICT
 
 
 class StaleVersionFault(ConflictFault):
-    machine_code = "stale_version"
+    kind = errors.STALE_VERSION
 
 
 class RateLimitedFault(CatalogFault):
     """Part of the published contract (the gateway's limiter answers SOAP clients with it)."""
 
-    faultcode_default = "Client.RateLimited"
-    machine_code = "throttled"
+    kind = errors.QUOTA_EXCEEDED
 
 
 class UnavailableFault(CatalogFault):
-    faultcode_default = "Server.Unavailable"
-    machine_code = "unavailable"
+    kind = errors.SERVICE_UNAVAILABLE
 
 
 class ServerFault(CatalogFault):
@@ -147,40 +144,34 @@ class ServerFault(CatalogFault):
 class MalformedRequestFault(CatalogFault):
     """The request is not a SOAP message we can read (syntax, envelope, XML threat)."""
 
-    faultcode_default = "Client.SoapError"
-    machine_code = "malformed_request"
+    kind = errors.MALFORMED_REQUEST
 
 
 class RequestTooLargeFault(CatalogFault):
-    faultcode_default = "Client.RequestTooLong"
-    machine_code = "request_too_large"
+    kind = errors.CONTENT_TOO_LARGE
     refusal_status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class UnsupportedMediaTypeFault(CatalogFault):
-    faultcode_default = "Client.UnsupportedMediaType"
-    machine_code = "unsupported_media_type"
+    kind = errors.UNSUPPORTED_MEDIA_TYPE
     refusal_status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
 
 
 class MethodNotAllowedFault(CatalogFault):
-    faultcode_default = "Client.MethodNotAllowed"
-    machine_code = "method_not_allowed"
+    kind = errors.METHOD_NOT_ALLOWED
     refusal_status = HTTPStatus.METHOD_NOT_ALLOWED
 
 
 class MustUnderstandFault(CatalogFault):
     """SOAP's own code (not Client/Server): a mandatory header we do not process."""
 
-    faultcode_default = "MustUnderstand"
-    machine_code = "must_understand"
+    kind = errors.MUST_UNDERSTAND
 
 
 class VersionMismatchFault(CatalogFault):
     """SOAP's own code: the envelope is of the other SOAP version (or none)."""
 
-    faultcode_default = "VersionMismatch"
-    machine_code = "version_mismatch"
+    kind = errors.VERSION_MISMATCH
 
 
 def fault_for_domain_error(exc: CatalogError) -> CatalogFault:
@@ -205,8 +196,10 @@ def as_catalog_fault(fault: Fault) -> CatalogFault:
     """A fault Spyne raised itself, in our shape (Client.* keep their code, the rest is Server)."""
     if isinstance(fault, CatalogFault):
         return fault
-    if fault.faultcode == "Client.ValidationError":
+    if fault.faultcode == errors.INVALID.faultcode:
         return ValidationErrorFault(fault.faultstring)
     if fault.faultcode.startswith("Client"):
-        return MalformedRequestFault(fault.faultstring, faultcode=fault.faultcode, code="invalid")
+        return MalformedRequestFault(
+            fault.faultstring, faultcode=fault.faultcode, code=errors.INVALID.code
+        )
     return ServerFault("Internal error.")

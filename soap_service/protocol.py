@@ -24,6 +24,7 @@ from spyne.const.xml import NS_SOAP11_ENV, NS_SOAP12_ENV, NS_XML
 from spyne.protocol.soap import Soap11, Soap12
 from spyne.server.http import HttpTransportContext
 
+from catalog_contract.errors import MALFORMED_XML, XML_THREAT
 from soap_service import hardening, schema_errors
 from soap_service.fastxml import FastBookSerializer
 from soap_service.faults import (
@@ -66,18 +67,18 @@ class _CatalogSoapMixin:
         if len(body) > limits.max_body_bytes:
             raise RequestTooLargeFault(f"The body is larger than {limits.max_body_bytes} bytes.")
         if not body.strip():
-            raise MalformedRequestFault("The request body is empty.", faultcode="Client.SoapError")
+            raise MalformedRequestFault("The request body is empty.")
         try:
             root = hardening.parse(body, limits)
         except hardening.XmlThreat as exc:
             raise MalformedRequestFault(
-                str(exc), faultcode="Client.XMLThreat", code="xml_threat"
+                str(exc), faultcode=XML_THREAT.faultcode, code=XML_THREAT.code
             ) from None
         except etree.XMLSyntaxError as exc:
             raise MalformedRequestFault(
                 f"The body is not well-formed XML: {exc}",
-                faultcode="Client.XMLSyntaxError",
-                code="malformed_xml",
+                faultcode=MALFORMED_XML.faultcode,
+                code=MALFORMED_XML.code,
             ) from None
         ctx.in_document = root
 

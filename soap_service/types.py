@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from spyne import Array, ComplexModel, Date, DateTime, Decimal, Integer32, Long, Unicode
 
+from catalog_contract.namespaces import SOAP_NAMESPACE
 from shared_models.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from shared_models.records import Page
 from shared_models.selectors import BOOK_ORDERINGS
 from shared_models.validation import MAX_PAGES, MAX_PRICE_DIGITS, PRICE_DECIMAL_PLACES
 
-TNS = "urn:bookcatalog:soap:v1"
+TNS = SOAP_NAMESPACE
 
 REQUIRED = {"min_occurs": 1, "nillable": False}
 OPTIONAL = {"min_occurs": 0}

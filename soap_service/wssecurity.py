@@ -33,16 +33,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from lxml import etree
 
+from catalog_contract.namespaces import PASSWORD_DIGEST, PASSWORD_TEXT, WSSE, WSU
 from shared_models.clock import Clock, system_clock
 from shared_models.credentials import digest_secret
 from soap_service.faults import AuthenticationFailedFault
 
-NS_WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-NS_WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-_PROFILE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0"
-PASSWORD_TEXT = f"{_PROFILE}#PasswordText"
-PASSWORD_DIGEST = f"{_PROFILE}#PasswordDigest"
-SECURITY_HEADER = f"{{{NS_WSSE}}}Security"
+SECURITY_HEADER = f"{{{WSSE}}}Security"
 NONCE_CACHE = "wsse-nonces"
 MAX_NONCE_LENGTH = 128  # base64 characters; nonces are typically 16 random bytes
 PASSWORD_MEMO_SECONDS = 300
@@ -61,18 +57,18 @@ class UsernameToken:
 
 
 def read_username_token(security: etree._Element) -> UsernameToken:
-    token = security.find(f"{{{NS_WSSE}}}UsernameToken")
+    token = security.find(f"{{{WSSE}}}UsernameToken")
     if token is None:
         raise AuthenticationFailedFault("wsse:Security holds no wsse:UsernameToken.")
-    password = token.find(f"{{{NS_WSSE}}}Password")
+    password = token.find(f"{{{WSSE}}}Password")
     if password is None:
         raise AuthenticationFailedFault("The UsernameToken has no wsse:Password.")
     return UsernameToken(
-        username=(token.findtext(f"{{{NS_WSSE}}}Username") or "").strip(),
+        username=(token.findtext(f"{{{WSSE}}}Username") or "").strip(),
         password=(password.text or "").strip(),
         password_type=password.get("Type", PASSWORD_TEXT),
-        nonce=_stripped(token.findtext(f"{{{NS_WSSE}}}Nonce")),
-        created=_stripped(token.findtext(f"{{{NS_WSU}}}Created")),
+        nonce=_stripped(token.findtext(f"{{{WSSE}}}Nonce")),
+        created=_stripped(token.findtext(f"{{{WSU}}}Created")),
     )
 
 

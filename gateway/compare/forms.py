@@ -12,6 +12,7 @@ import secrets
 from django import forms
 
 from catalog_client.operations import BookDraft, isbn_for
+from catalog_contract.ids import MAX_ID
 from gateway.compare.runs import Operation
 
 OPERATIONS = (
@@ -35,7 +36,6 @@ GROUPS = (
     ("create", "Create a book (as editor; deleted again right after)", CREATE_FIELDS),
 )
 """Each operation's parameters, as the page groups them; all are needed except a search's."""
-MAX_ID = 2**63 - 1
 
 
 def fresh_isbn() -> str:

@@ -8,8 +8,8 @@ import orjson
 from lxml import etree
 
 from catalog_client.exchanges import Exchange
+from catalog_contract.namespaces import SOAP11_ENVELOPE
 
-SOAP11_ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/"
 RATE_LIMIT_HEADERS = (
     ("ratelimit-policy", "RateLimit-Policy"),
     ("ratelimit", "RateLimit"),

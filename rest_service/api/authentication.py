@@ -15,6 +15,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
+from catalog_contract.errors import INVALID_TOKEN
 from credentials.keys import honoured_keys
 from credentials.tokens import (
     AccessClaims,
@@ -24,14 +26,12 @@ from credentials.tokens import (
     verify_access_token,
 )
 
-WWW_AUTHENTICATE = 'Bearer realm="catalog"'
-
 
 class InvalidBearerToken(AuthenticationFailed):
-    default_code = "invalid_token"
+    default_code = INVALID_TOKEN.code
 
     def __init__(self, rejection: TokenRejected) -> None:
-        super().__init__(rejection.detail, code="invalid_token")
+        super().__init__(rejection.detail, code=INVALID_TOKEN.code)
         self.reason = rejection.code
 
 

@@ -13,12 +13,13 @@ from django.utils.http import parse_etags
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
+from catalog_contract.errors import PRECONDITION_REQUIRED
 from shared_models.errors import StaleVersion
 
 
 class PreconditionRequired(APIException):
-    status_code = 428
-    default_code = "precondition_required"
+    status_code = PRECONDITION_REQUIRED.status
+    default_code = PRECONDITION_REQUIRED.code
     default_detail = "Send If-Match with the ETag you last read (GET the resource first)."
 
 

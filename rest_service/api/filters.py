@@ -14,18 +14,18 @@ from typing import Any
 import django_filters
 from django import forms
 
+from catalog_contract import fields
+from catalog_contract.ids import MAX_ID, MIN_ID
 from shared_models.errors import ValidationError
 from shared_models.models import Author, Book
 from shared_models.selectors import BookFilter
-
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+        super().__init__(min_value=MIN_ID, max_value=MAX_ID, **kwargs)
 
 
 def _text(help_text: str, max_length: int = 100) -> django_filters.CharFilter:
@@ -72,15 +72,7 @@ def book_filter(params: Mapping) -> BookFilter:
     if not params.keys() & BookFilterSet.base_filters.keys():
         return BookFilter()  # the plain first page: no form to build and validate
     values = cleaned(BookFilterSet, params)
+    criteria = fields.V2_FILTER_PARAMETERS
     return BookFilter(
-        author_id=values["author"],
-        publisher_id=values["publisher"],
-        genre=values["genre"] or None,
-        language=values["language"] or None,
-        isbn=values["isbn"] or None,
-        min_price=values["min_price"],
-        max_price=values["max_price"],
-        published_after=values["published_after"],
-        published_before=values["published_before"],
-        search=values["search"] or None,
+        **{criteria[name]: None if value == "" else value for name, value in values.items()}
     )

@@ -35,6 +35,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from catalog_contract import errors
 from rest_service.api.models import IdempotencyRecord
 from rest_service.api.renderers import to_json
 from shared_models.clock import Clock, system_clock
@@ -47,14 +48,14 @@ MAX_KEY_LENGTH = 255
 
 
 class IdempotencyKeyInProgress(APIException):
-    status_code = 409
-    default_code = "idempotency_key_in_progress"
+    status_code = errors.IDEMPOTENCY_KEY_IN_PROGRESS.status
+    default_code = errors.IDEMPOTENCY_KEY_IN_PROGRESS.code
     default_detail = "The first request with this Idempotency-Key has not finished; retry later."
 
 
 class IdempotencyKeyReused(APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
+    status_code = errors.IDEMPOTENCY_KEY_REUSED.status
+    default_code = errors.IDEMPOTENCY_KEY_REUSED.code
     default_detail = "This Idempotency-Key was sent before with another method, path or body."
 
 

@@ -12,22 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from catalog_contract import fields
 from shared_models.errors import ValidationError
 
 T = TypeVar("T")
 
-READ_ONLY_BOOK_KEYS = frozenset({"id", "version", "created_at", "updated_at"})
 READ_ONLY_KEYS = frozenset({"id"})
-
-# v2 key -> (service field, the key that identifies a referenced object)
-_V2_REFERENCE_LISTS = {"authors": ("author_ids", "id"), "genres": ("genre_slugs", "slug")}
-# service field -> what v2 calls it; a v2 body must not use the service's names
-_V2_NAMES = {
-    "author_ids": "authors",
-    "publisher_id": "publisher",
-    "genre_slugs": "genres",
-    "currency": "price.currency",
-}
 
 
 @dataclass(frozen=True)
@@ -56,27 +46,26 @@ def plain_input(body: Any, *, read_only: frozenset[str] = READ_ONLY_KEYS) -> Ser
 
 
 def book_input_v1(body: Any) -> ServiceInput:
-    return plain_input(body, read_only=READ_ONLY_BOOK_KEYS)
+    return plain_input(body, read_only=fields.BOOK_READ_ONLY_KEYS)
 
 
 def book_input_v2(body: Any) -> ServiceInput:
     """`authors`/`genres` as objects or bare ids/slugs, `publisher` as an object or an id,
     `price` as {amount, currency} or a bare amount."""
     data: dict[str, Any] = {}
-    names = dict(_V2_NAMES)
+    names = dict(fields.V2_NAMES)
     misplaced: dict[str, list[str]] = {}
     for key, value in json_object(body).items():
-        if key in READ_ONLY_BOOK_KEYS:
+        if key in fields.BOOK_READ_ONLY_KEYS:
             continue
-        if key in _V2_REFERENCE_LISTS:
-            service_field, identifier = _V2_REFERENCE_LISTS[key]
-            data[service_field] = _references(value, identifier)
-        elif key == "publisher":
-            data["publisher_id"] = _reference(value, "id")
+        if key in fields.V2_REFERENCES:
+            service_field, identifier = fields.V2_REFERENCES[key]
+            read = _references if key in fields.V2_REFERENCE_LISTS else _reference
+            data[service_field] = read(value, identifier)
         elif key == "price":
             _read_price(value, data, names)
-        elif key in _V2_NAMES:
-            misplaced[key] = [f"Not a v2 field; v2 calls it {_V2_NAMES[key]!r}."]
+        elif key in fields.V2_NAMES:
+            misplaced[key] = [f"Not a v2 field; v2 calls it {fields.V2_NAMES[key]!r}."]
         else:
             data[key] = value
     if misplaced:

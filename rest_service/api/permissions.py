@@ -8,13 +8,14 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from catalog_contract.errors import INSUFFICIENT_SCOPE
 from credentials.tokens import AccessClaims
 from shared_models.permissions import CATALOG_WRITE
 
 
 class ReadOrWriteScope(BasePermission):
     message = f"Changing the catalog needs a token with the {CATALOG_WRITE} scope."
-    code = "insufficient_scope"
+    code = INSUFFICIENT_SCOPE.code
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:

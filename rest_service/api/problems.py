@@ -1,9 +1,11 @@
 """Every error as `application/problem+json` (RFC 9457), decided in this one module.
 
-A problem's `type` is https://bookcatalog.example/problems/<code>, where <code> is the error's
-stable machine code with hyphens (`stale-version`, `not-found`); the addresses identify types
-and are documented in docs/errors.md, they need not resolve. Rate limiting uses the IANA-registered
-`https://iana.org/assignments/http-problem-types#quota-exceeded`. Every body carries `type`,
+Codes, types and titles are catalog_contract.errors' table (docs/errors.md), shared with SOAP and
+the gateway: a problem's `type` is https://bookcatalog.example/problems/<code>, the code with
+hyphens (`stale-version`, `not-found`), except rate limiting's IANA-registered
+`https://iana.org/assignments/http-problem-types#quota-exceeded`. DRF's and simplejwt's own codes
+for the same conditions are translated (`throttled` is quota_exceeded, `no_active_account`
+authentication_failed, `token_not_valid` invalid_token). Every body carries `type`,
 `title` (fixed per type), `status`, `detail` (this occurrence) and `instance` (the request
 path); validation adds `errors` (field -> messages), a server error adds `request_id`, a stale
 version adds `current_version`. No traceback ever leaves the process: unexpected exceptions are
@@ -11,7 +13,8 @@ logged with the request id and answered with a 500 problem quoting it.
 
     400 invalid, parse-error          bad input (service rules, query types, malformed JSON)
     400 bad-request                   a request Django refuses as unsafe (e.g. a bad Host)
-    401 not-authenticated             a write without a token; wrong username or password
+    401 not-authenticated             a write without a token
+    401 authentication-failed         wrong username or password
     401 invalid-token                 a token was presented and failed a check (also on reads)
     403 insufficient-scope            a valid token without catalog:write
     404 not-found  405 method-not-allowed  406 not-acceptable  413 content-too-large
@@ -34,63 +37,30 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from catalog_contract import errors, media_types
 from rest_service.api.authentication import WWW_AUTHENTICATE
 from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
-from shared_models.errors import CatalogError, InUse, NotFound, StaleVersion, ValidationError
+from shared_models.errors import CatalogError, StaleVersion, ValidationError
 
 logger = logging.getLogger("rest_service.errors")
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://bookcatalog.example/problems/"
-QUOTA_EXCEEDED_TYPE = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+PROBLEM_CONTENT_TYPE = media_types.PROBLEM_JSON
 
-TITLES = {
-    "invalid": "Your request is not valid.",
-    "parse_error": "The request body is not valid JSON.",
-    "bad_request": "The request was refused.",
-    "content_too_large": "The request body is too large.",
-    "not_authenticated": "Authentication is needed.",
-    "authentication_failed": "Authentication failed.",
-    "no_active_account": "Authentication failed.",
-    "invalid_token": "The bearer token was refused.",
-    "token_not_valid": "The token was refused.",
-    "insufficient_scope": "The token does not allow this.",
-    "permission_denied": "You may not do this.",
-    "not_found": "Not found.",
-    "method_not_allowed": "Method not allowed.",
-    "not_acceptable": "No acceptable representation.",
-    "unsupported_media_type": "Unsupported media type.",
-    "conflict": "The request conflicts with the catalog's state.",
-    "in_use": "Still in use.",
-    "idempotency_key_in_progress": "A request with this Idempotency-Key is still in progress.",
-    "idempotency_key_reused": "This Idempotency-Key was used for a different request.",
-    "stale_version": "The resource has changed since you read it.",
-    "precondition_required": "This request must be conditional (If-Match).",
-    "throttled": "Too many requests.",
-    "server_error": "Internal server error.",
+# DRF's and simplejwt's codes -> the table's code for the same condition.
+_FOREIGN_CODES = {
+    "throttled": errors.QUOTA_EXCEEDED.code,
+    "no_active_account": errors.AUTHENTICATION_FAILED.code,
+    "token_not_valid": errors.INVALID_TOKEN.code,
 }
-
-_DOMAIN_STATUS: tuple[tuple[type[CatalogError], int], ...] = (
-    (NotFound, 404),
-    (ValidationError, 400),
-    (StaleVersion, 412),
-    (InUse, 409),
-)
-
-
-def problem_type(code: str) -> str:
-    if code == "throttled":
-        return QUOTA_EXCEEDED_TYPE
-    return PROBLEM_BASE + code.replace("_", "-")
 
 
 def problem(
     *, code: str, status: int, detail: str, instance: str, **extensions: Any
 ) -> dict[str, Any]:
     return {
-        "type": problem_type(code),
-        "title": TITLES.get(code) or HTTPStatus(status).phrase,
+        "type": errors.problem_type(code),
+        "title": errors.title(code, HTTPStatus(status).phrase),
         "status": status,
         "detail": detail,
         "instance": instance,
@@ -109,10 +79,10 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         status, code, extensions, headers = _drf(exc)
         detail = _detail_text(exc)
     elif isinstance(exc, Http404):
-        status, code, extensions, headers = 404, "not_found", {}, {}
+        status, code, extensions, headers = 404, errors.NOT_FOUND.code, {}, {}
         detail = "Not found."
     elif isinstance(exc, DjangoPermissionDenied):
-        status, code, extensions, headers = 403, "permission_denied", {}, {}
+        status, code, extensions, headers = 403, errors.PERMISSION_DENIED.code, {}, {}
         detail = "You may not do this."
     elif isinstance(exc, SuspiciousOperation):
         status, code, detail = _suspicious(exc)
@@ -125,12 +95,13 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
 
 def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
     if isinstance(exc, RequestDataTooBig):
-        return 413, "content_too_large", "The request body is larger than this service accepts."
-    return 400, "bad_request", "The request was refused as unsafe."
+        detail = "The request body is larger than this service accepts."
+        return 413, errors.CONTENT_TOO_LARGE.code, detail
+    return 400, errors.BAD_REQUEST.code, "The request was refused as unsafe."
 
 
 def _domain(exc: CatalogError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
-    status = next((s for kind, s in _DOMAIN_STATUS if isinstance(exc, kind)), 409)
+    status = errors.BY_CODE.get(exc.code, errors.CONFLICT).status
     extensions: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if isinstance(exc, ValidationError):
@@ -149,7 +120,7 @@ def _drf(exc: drf.APIException) -> tuple[int, str, dict[str, Any], dict[str, str
         extensions["errors"] = _field_errors(exc.detail)
     if auth_header := getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = _bearer_challenge(auth_header, code, _detail_text(exc))
-    if code == "insufficient_scope":
+    if code == errors.INSUFFICIENT_SCOPE.code:
         headers["WWW-Authenticate"] = (
             f'{WWW_AUTHENTICATE}, error="insufficient_scope", scope="catalog:write"'
         )
@@ -159,6 +130,11 @@ def _drf(exc: drf.APIException) -> tuple[int, str, dict[str, Any], dict[str, str
 
 
 def _code(exc: drf.APIException) -> str:
+    code = _drf_code(exc)
+    return _FOREIGN_CODES.get(code, code)
+
+
+def _drf_code(exc: drf.APIException) -> str:
     codes = exc.get_codes()
     if isinstance(codes, str):
         return codes
@@ -169,7 +145,7 @@ def _code(exc: drf.APIException) -> str:
 
 def _bearer_challenge(auth_header: str, code: str, detail: str) -> str:
     """RFC 6750: tell a client whose token was refused why, in the challenge too."""
-    if code not in ("invalid_token", "token_not_valid"):
+    if code != errors.INVALID_TOKEN.code:
         return auth_header
     description = detail.replace('"', "'")
     return f'{auth_header}, error="invalid_token", error_description="{description}"'
@@ -207,7 +183,7 @@ def _server_error(request: Any, exc: Exception) -> Response:
 
 def _server_error_body(path: str, request_id: str) -> dict[str, Any]:
     return problem(
-        code="server_error",
+        code=errors.SERVER_ERROR.code,
         status=500,
         detail=f"Something went wrong on our side; quote request id {request_id} if you report it.",
         instance=path,
@@ -227,12 +203,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         detail += " The API versions are v1 (deprecated) and v2, under /api/v1/ and /api/v2/."
     return _django_problem(
-        problem(code="not_found", status=404, detail=detail, instance=request.path)
+        problem(code=errors.NOT_FOUND.code, status=404, detail=detail, instance=request.path)
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    status, code, detail = 400, "bad_request", "The request could not be understood."
+    status, code, detail = 400, errors.BAD_REQUEST.code, "The request could not be understood."
     if isinstance(exception, SuspiciousOperation):
         status, code, detail = _suspicious(exception)
     return _django_problem(problem(code=code, status=status, detail=detail, instance=request.path))
@@ -240,7 +216,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     detail = "You may not do this."
-    body = problem(code="permission_denied", status=403, detail=detail, instance=request.path)
+    code = errors.PERMISSION_DENIED.code
+    body = problem(code=code, status=403, detail=detail, instance=request.path)
     return _django_problem(body)
 
 

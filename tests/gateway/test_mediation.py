@@ -220,7 +220,7 @@ def test_a_body_fetched_with_get_can_be_sent_back_to_create() -> None:
 
 
 def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> None:
-    upstream = soap(then=answer(503, fault_answer("unavailable", "Down.", "Unavailable")))
+    upstream = soap(then=answer(503, fault_answer("service_unavailable", "Down.", "Unavailable")))
     retrying = retrying_transport(upstream)
     request = rest_request("POST", "/api/v2/books/", body=BOOK)
     status, _, _ = mediate(upstream, request, transport=retrying)
@@ -229,13 +229,15 @@ def test_a_create_is_sent_once_even_when_the_soap_service_is_unavailable() -> No
 
 
 def test_an_unavailable_fault_on_500_is_rest_s_503_problem() -> None:
-    fault = answer(500, fault_answer("unavailable", "The database is unreachable.", "Unavailable"))
+    fault = answer(
+        500, fault_answer("service_unavailable", "The database is unreachable.", "Unavailable")
+    )
     status, _, body = mediate(soap(fault), rest_request("GET", "/api/v2/books/7/"))
     assert (status, body["status"], body["detail"]) == (503, 503, "The database is unreachable.")
 
 
 def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
-    unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
+    unavailable = answer(503, fault_answer("service_unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, then=answer(200, book_answer()))
     retrying = retrying_transport(upstream)
     status, _, _ = mediate(upstream, rest_request("GET", "/api/v2/books/7/"), transport=retrying)
@@ -244,7 +246,7 @@ def test_a_get_is_retried_when_the_soap_service_is_unavailable() -> None:
 
 
 def test_the_answer_counts_the_attempts_behind_it_for_the_log_and_metrics() -> None:
-    unavailable = answer(503, fault_answer("unavailable", "Down.", "Unavailable"))
+    unavailable = answer(503, fault_answer("service_unavailable", "Down.", "Unavailable"))
     upstream = soap(unavailable, unavailable, then=answer(200, book_answer()))
     retrying = retrying_transport(upstream)
 

@@ -116,7 +116,7 @@ def test_a_body_over_the_limit_is_refused_with_413_and_not_forwarded(
 
     reply, requests = harness_factory(scenario)
     assert reply.status == 413
-    assert reply.json()["type"] == "https://bookcatalog.example/problems/payload-too-large"
+    assert reply.json()["type"] == "https://bookcatalog.example/problems/content-too-large"
     assert requests == []
 
 

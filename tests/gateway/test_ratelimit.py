@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import REGISTRY
 
+from catalog_contract.namespaces import SOAP11_ENVELOPE as SOAP11_ENV
+from catalog_contract.namespaces import SOAP12_ENVELOPE as SOAP12_ENV
 from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
-from gateway.soap import SOAP11_ENVELOPE as SOAP11_ENV
-from gateway.soap import SOAP12_ENVELOPE as SOAP12_ENV
 from tests import tokens
 from tests.gateway.fakes import FakeTime, run
 from tests.processes import free_port

@@ -76,13 +76,13 @@ def test_an_obtained_token_can_write(anonymous):
 def test_a_wrong_password_is_a_401_problem(anonymous):
     _user()
     response = _obtain(anonymous, password="guess")
-    assert_problem(response, 401, "no-active-account")
+    assert_problem(response, 401, "authentication-failed")
     assert response["WWW-Authenticate"].startswith('Bearer realm="catalog"')
 
 
 def test_an_inactive_user_gets_no_token(anonymous):
     _user(active=False)
-    assert_problem(_obtain(anonymous), 401, "no-active-account")
+    assert_problem(_obtain(anonymous), 401, "authentication-failed")
 
 
 def test_missing_credentials_are_a_400_naming_the_fields(anonymous):
@@ -99,7 +99,7 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused(anonymous):
     assert second["refresh"] != first["refresh"]
     assert _verify(second["access"]).scopes == {"catalog:read", "catalog:write"}
     again = anonymous.post("/api/token/refresh/", {"refresh": first["refresh"]}, format="json")
-    assert_problem(again, 401, "token-not-valid")
+    assert_problem(again, 401, "invalid-token")
     rotated = anonymous.post("/api/token/refresh/", {"refresh": second["refresh"]}, format="json")
     assert rotated.status_code == 200
 
@@ -118,14 +118,14 @@ def test_refresh_for_a_deleted_user_is_401_not_500(anonymous):
     refresh = _obtain(anonymous).json()["refresh"]
     user.delete()
     response = anonymous.post("/api/token/refresh/", {"refresh": refresh}, format="json")
-    assert_problem(response, 401, "no-active-account")
+    assert_problem(response, 401, "authentication-failed")
 
 
 def test_an_access_token_is_not_a_refresh_token(anonymous):
     _user()
     access = _obtain(anonymous).json()["access"]
     response = anonymous.post("/api/token/refresh/", {"refresh": access}, format="json")
-    assert_problem(response, 401, "token-not-valid")
+    assert_problem(response, 401, "invalid-token")
 
 
 def test_verify_accepts_a_good_token_and_refuses_a_tampered_one(anonymous):
@@ -134,7 +134,7 @@ def test_verify_accepts_a_good_token_and_refuses_a_tampered_one(anonymous):
     good = anonymous.post("/api/token/verify/", {"token": access}, format="json")
     assert (good.status_code, good.json()) == (200, {})
     bad = anonymous.post("/api/token/verify/", {"token": tokens.tampered()}, format="json")
-    assert_problem(bad, 401, "token-not-valid")
+    assert_problem(bad, 401, "invalid-token")
 
 
 def test_an_expired_issued_token_is_refused(anonymous, settings):

@@ -168,7 +168,7 @@ def test_rate_limiting_is_a_client_fault_with_retry_after_in_both_versions(
     monkeypatch.setattr(selectors, "book_get", throttled)
     body = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>", version=version)
     response = post_envelope(client, body, version)
-    fault = assert_fault(response, version, "Client.RateLimited", "throttled")
+    fault = assert_fault(response, version, "Client.RateLimited", "quota_exceeded")
     assert response["Retry-After"] == "30" and fault.detail.findtext(f"{T}retry_after") == "30"
 
 
@@ -180,7 +180,7 @@ def test_an_unreachable_database_is_server_unavailable(client, version, monkeypa
     monkeypatch.setattr(selectors, "book_get", down)
     body = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>", version=version)
     response = post_envelope(client, body, version)
-    assert_fault(response, version, "Server.Unavailable", "unavailable")
+    assert_fault(response, version, "Server.Unavailable", "service_unavailable")
     assert response["Retry-After"] == "5"
 
 

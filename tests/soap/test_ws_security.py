@@ -14,10 +14,11 @@ from lxml import etree
 from zeep.exceptions import Fault as ZeepFault
 from zeep.wsse.username import UsernameToken
 
+from catalog_contract.namespaces import WSSE
 from shared_models.clock import FixedClock
 from shared_models.models import Author
 from soap_service.faults import AuthenticationFailedFault
-from soap_service.wssecurity import NS_WSSE, verify_username_token
+from soap_service.wssecurity import verify_username_token
 from tests import tokens
 from tests.factories import make_book, make_user
 from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, envelope, post_envelope, zeep_client
@@ -62,7 +63,7 @@ def test_password_digest_against_the_digest_secret_may_write(client, editor, ver
         (lambda: security_header("editor", "editor-pass", digest=True), "wrong"),  # login password
         (lambda: security_header("editor", "wrong", digest=True), "wrong"),
         (lambda: security_header("editor", "x", password_type="urn:x#Plain"), "Unsupported"),
-        (lambda: f'<wsse:Security xmlns:wsse="{NS_WSSE}"/>', "no wsse:UsernameToken"),
+        (lambda: f'<wsse:Security xmlns:wsse="{WSSE}"/>', "no wsse:UsernameToken"),
     ],
 )
 def test_bad_credentials_are_refused_even_on_a_read(client, editor, header, reason):

@@ -147,4 +147,8 @@ def test_an_oversized_body_is_413_without_being_read(stack, version):
     response = httpx.post(stack.url("soap", ENDPOINTS[version]), content=body,
                           headers={"Content-Type": CONTENT_TYPES[version]}, timeout=10)  # fmt: skip
     fault = read_fault(response, version)
-    assert (response.status_code, fault.faultcode) == (413, "Client.RequestTooLong")
+    assert (response.status_code, fault.faultcode, fault.code) == (
+        413,
+        "Client.RequestTooLong",
+        "content_too_large",
+    )

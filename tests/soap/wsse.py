@@ -7,7 +7,7 @@ import hashlib
 import os
 from datetime import UTC, datetime
 
-from soap_service.wssecurity import NS_WSSE, NS_WSU, PASSWORD_DIGEST, PASSWORD_TEXT
+from catalog_contract.namespaces import PASSWORD_DIGEST, PASSWORD_TEXT, WSSE, WSU
 
 
 def utc_stamp(instant: datetime | None = None) -> str:
@@ -43,7 +43,7 @@ def security_header(
             extra += f"<wsu:Created>{created}</wsu:Created>"
     kind = password_type or (PASSWORD_DIGEST if digest else PASSWORD_TEXT)
     return (
-        f'<wsse:Security xmlns:wsse="{NS_WSSE}" xmlns:wsu="{NS_WSU}" '
+        f'<wsse:Security xmlns:wsse="{WSSE}" xmlns:wsu="{WSU}" '
         'e:mustUnderstand="1"><wsse:UsernameToken>'
         f"<wsse:Username>{username}</wsse:Username>"
         f'<wsse:Password Type="{kind}">{password}</wsse:Password>{extra}'

@@ -1,0 +1,23 @@
+"""The SOAP operations by what they do to the catalog.
+
+Reads are safe to retry (and to serve from a cache); everything else changes the catalog and
+needs the catalog:write scope.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+READ_OPERATIONS: Final = frozenset(
+    {
+        "GetBook",
+        "GetBookByIsbn",
+        "ListBooks",
+        "GetAuthor",
+        "ListAuthors",
+        "GetPublisher",
+        "ListPublishers",
+        "GetGenre",
+        "ListGenres",
+    }
+)
