@@ -14,6 +14,7 @@ COPY requirements/runtime.txt ./requirements/runtime.txt
 RUN /opt/venv/bin/pip install --require-hashes -r requirements/runtime.txt
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY catalog_contract ./catalog_contract
 COPY credentials ./credentials
 COPY service_http ./service_http
 COPY catalog_cli ./catalog_cli

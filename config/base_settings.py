@@ -7,6 +7,7 @@ from typing import Any
 
 from config.env import (
     allowed_hosts,
+    compression_min_bytes,
     database_settings,
     debug,
     demo_users_allowed,
@@ -40,7 +41,11 @@ SERVICE_MIDDLEWARE = [
     "service_http.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "service_http.compression.CompressionMiddleware",
+    "service_http.request_decoding.RequestDecodingMiddleware",
 ]
+# Responses of at least this many bytes are compressed (br or gzip) when the client accepts it.
+COMPRESSION_MIN_BYTES = compression_min_bytes()
 ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
 
 # Secure headers (SecurityMiddleware, XFrameOptionsMiddleware). HTTPS is terminated in front of

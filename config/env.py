@@ -121,6 +121,15 @@ def compare_page_enabled() -> bool:
     return env_bool("GATEWAY_COMPARE_PAGE", not is_production())
 
 
+def compression_min_bytes() -> int:
+    """COMPRESSION_MIN_BYTES: smaller responses go uncompressed (the header and CPU cost more
+    than the bytes saved); 1 KiB by default."""
+    value = env_int("COMPRESSION_MIN_BYTES", 1024)
+    if value < 0:
+        raise ImproperlyConfigured(f"COMPRESSION_MIN_BYTES must be 0 or more, got {value}")
+    return value
+
+
 def database_url() -> str:
     return env_str("DATABASE_URL") or f"sqlite:///{var_dir() / 'catalog.sqlite3'}"
 

@@ -11,6 +11,7 @@ faultcode a SOAP client gets instead:
     ├── InsufficientScope         403 insufficient_scope
     ├── RouteNotFound             404 not_found
     ├── PayloadTooLarge           413 content_too_large
+    ├── UnsupportedMediaType      415 unsupported_media_type
     ├── HeadersTooLarge           431 headers_too_large
     ├── QuotaExceeded             429 quota_exceeded
     └── UpstreamUnavailable       502 bad_gateway
@@ -93,6 +94,11 @@ class RouteNotFound(GatewayError):
 class PayloadTooLarge(GatewayError):
     kind = errors.CONTENT_TOO_LARGE
     default_detail = "The request body is too large."
+
+
+class UnsupportedMediaType(GatewayError):
+    kind = errors.UNSUPPORTED_MEDIA_TYPE
+    default_detail = "The request body is in a form the gateway does not accept."
 
 
 class HeadersTooLarge(GatewayError):

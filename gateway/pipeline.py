@@ -30,7 +30,7 @@ from django.conf import settings
 
 from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
-from gateway import metrics, problems, proxy, routing, soap, versioning
+from gateway import compression, metrics, problems, proxy, routing, soap, versioning
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin
 from gateway.errors import GatewayError, HeadersTooLarge, RequestRefused, map_upstream_errors
@@ -48,7 +48,9 @@ _LOOKED_UP = frozenset(
     {
         b"authorization",
         b"accept",
+        b"accept-encoding",
         b"accept-version",
+        b"content-encoding",
         b"content-length",
         b"idempotency-key",
         b"traceparent",
@@ -207,6 +209,8 @@ class Gateway:
             )
             upstream_path, accept, version = negotiated.path, negotiated.accept, negotiated.version
         body = await proxy.read_body(receive, self.max_body_bytes, found.get(b"content-length"))
+        if b"content-encoding" in found:
+            body = compression.decoded_body(body, scope["headers"], self.max_body_bytes)
         call = soap.soap_call(path, method, body) if route.route_class is RouteClass.SOAP else None
         write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
 
@@ -230,10 +234,13 @@ class Gateway:
             await self._mediate(exchange, scope, upstream_path, body, forwarded, extensions, send)
             return
         upstream_accept = [(b"accept", accept)] if accept is not None else []
+        drop = {compression.CONTENT_ENCODING}  # the body was decoded above
+        if accept is not None:
+            drop.add(b"accept")
+        if route.route_class is RouteClass.TOKEN:  # secrets are never compressed (BREACH)
+            drop.add(compression.ACCEPT_ENCODING)
         headers = proxy.request_headers(
-            scope["headers"],
-            drop=frozenset({b"accept"}) if accept is not None else frozenset(),
-            add=forwarded + upstream_accept,
+            scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
         )
         await self._proxy(exchange, route, upstream_path, scope, headers, body, extensions, send)
 
@@ -346,6 +353,8 @@ class Gateway:
         exchange.upstream_seconds = time.perf_counter() - sent_at
         exchange.attempts = answer.attempts
         exchange.status = answer.status
+        accept_encoding = _lookup(scope["headers"]).get(compression.ACCEPT_ENCODING)
+        answer = compression.compressed_answer(answer, accept_encoding)
         headers = [*answer.headers, *exchange.gateway_headers()]
         exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
 

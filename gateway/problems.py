@@ -8,7 +8,7 @@ Every gateway problem also carries the request id.
 SOAP faults follow the SOAP service's table (soap_service.faults): a SOAP 1.1 fault is sent with
 HTTP 500, a SOAP 1.2 fault with 400 when it is the client's (Sender) and 500 otherwise, because
 JAX-WS and gSOAP read a fault body on no other status; refusals made before any SOAP processing
-(413, 431) keep theirs. Rate limiting and an open circuit keep their Retry-After header; the
+(413, 415, 431) keep theirs. Rate limiting and an open circuit keep their Retry-After header; the
 REST meaning travels in the Subcode and the detail, the service's `tns:CatalogFault`
 {code, retry_after?, request_id}.
 """
@@ -27,7 +27,7 @@ from gateway.errors import GatewayError
 
 PROBLEM_CONTENT_TYPE = media_types.PROBLEM_JSON.encode()
 
-_SOAP_KEEPS_STATUS = frozenset({413, 431})
+_SOAP_KEEPS_STATUS = frozenset({413, 415, 431})
 
 
 @dataclass(slots=True)

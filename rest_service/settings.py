@@ -33,6 +33,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
+# Token responses carry secrets: never compressed (BREACH), under /api/token/ and its children.
+COMPRESSION_EXCLUDED_PATHS = ["/api/token/"]
+
 # The admin's and Swagger UI's assets (/static/…), served by WhiteNoise straight from the
 # installed apps, as they are in the image: no collectstatic step, no CDN.
 WHITENOISE_USE_FINDERS = True

@@ -13,6 +13,8 @@ SOAP_MAX_DEPTH = env_int("SOAP_MAX_DEPTH", 32)
 SOAP_MAX_CHILDREN = env_int("SOAP_MAX_CHILDREN", 1_000)
 SOAP_MAX_ATTRIBUTES = env_int("SOAP_MAX_ATTRIBUTES", 16)
 SOAP_MAX_TEXT_LENGTH = env_int("SOAP_MAX_TEXT_LENGTH", 100_000)
+# A gzip request body (service_http.request_decoding) may decode to no more than the body limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SOAP_MAX_BODY_BYTES
 
 # WS-Security UsernameToken: how far wsu:Created may be from our clock; a nonce is remembered
 # for twice that, so a replay is refused for as long as its timestamp could be accepted.

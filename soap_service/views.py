@@ -12,12 +12,20 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from spyne.server.django import DjangoHttpMethodContext, DjangoServer
 
+from service_http.request_decoding import MalformedContentCoding, UnsupportedContentCoding
 from soap_service.application import answer_fault, make_application
-from soap_service.faults import CatalogFault, MethodNotAllowedFault, RequestTooLargeFault
+from soap_service.faults import (
+    CatalogFault,
+    MalformedRequestFault,
+    MethodNotAllowedFault,
+    RequestTooLargeFault,
+    UnsupportedMediaTypeFault,
+)
 from soap_service.wsdl import WSDL_MAX_AGE_SECONDS, WsdlDocument, etag
 
 logger = logging.getLogger("soap_service.errors")
@@ -66,6 +74,8 @@ class SoapView:
             return self.refuse(
                 request, RequestTooLargeFault(f"The body is larger than {limit} bytes.")
             )
+        if refusal := _unreadable_body(request):
+            return self.refuse(request, refusal)
         return self.server.handle_rpc(request)
 
     def wsdl_response(self, request: HttpRequest) -> HttpResponse:
@@ -83,6 +93,21 @@ class SoapView:
         ctx.out_error = fault
         answer_fault(ctx)
         return self.server.handle_error(ctx, (), fault)
+
+
+def _unreadable_body(request: HttpRequest) -> CatalogFault | None:
+    """Read (and, if gzip, decode) the body before Spyne does, so a decoded body over the limit
+    or a coding we do not decode is a fault rather than Django's HTML 400."""
+    try:
+        request.body  # noqa: B018 (read and kept on the request for Spyne)
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return RequestTooLargeFault(f"The decoded body is larger than {limit} bytes.")
+    except UnsupportedContentCoding as exc:
+        return UnsupportedMediaTypeFault(str(exc))
+    except MalformedContentCoding as exc:
+        return MalformedRequestFault(str(exc))
+    return None
 
 
 def _content_length(request: HttpRequest) -> int:

@@ -41,6 +41,7 @@ from catalog_contract import errors, media_types
 from rest_service.api.authentication import WWW_AUTHENTICATE
 from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
+from service_http.request_decoding import UnsupportedContentCoding
 from shared_models.errors import CatalogError, StaleVersion, ValidationError
 
 logger = logging.getLogger("rest_service.errors")
@@ -97,6 +98,8 @@ def _suspicious(exc: SuspiciousOperation) -> tuple[int, str, str]:
     if isinstance(exc, RequestDataTooBig):
         detail = "The request body is larger than this service accepts."
         return 413, errors.CONTENT_TOO_LARGE.code, detail
+    if isinstance(exc, UnsupportedContentCoding):
+        return 415, errors.UNSUPPORTED_MEDIA_TYPE.code, str(exc)
     return 400, errors.BAD_REQUEST.code, "The request was refused as unsafe."
 
 
