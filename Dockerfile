@@ -26,7 +26,8 @@ COPY gateway ./gateway
 RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.13-slim AS runtime
-RUN useradd --system --create-home --uid 10001 catalog
+RUN useradd --system --create-home --uid 10001 catalog \
+    && install -d -o catalog -g catalog /home/catalog/var/jobs
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /home/catalog
 ENV PATH=/opt/venv/bin:$PATH \

@@ -5,6 +5,9 @@
                             machine, REST, SOAP and two gateway replicas (Procfile.scaled)
     catalog serve SERVICE   start one service as a real server (what the Procfile and
                             docker-compose.yml run): gateway (uvicorn), rest / soap (gunicorn)
+    catalog worker          run queued jobs (imports, exports) and webhook deliveries
+    catalog import FILE     import books (NDJSON or CSV) as a job, with a progress bar
+    catalog export          export books (filters as options) to a gzipped NDJSON file
     catalog migrate         create or update the tables
     catalog seed            fill the catalog: --books N --seed S [--reset | --if-empty]
     catalog demo-users      create reader/reader-pass and editor/editor-pass
@@ -27,10 +30,10 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-from catalog_cli import bench, compare, database, secret_files, servers
+from catalog_cli import bench, compare, database, jobs, secret_files, servers, worker
 from catalog_cli.errors import CliError
 
-COMMAND_GROUPS = (servers, database, secret_files, bench, compare)
+COMMAND_GROUPS = (servers, database, secret_files, bench, compare, worker, jobs)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -73,3 +73,8 @@ SCALED_SERVICES = {
 def listen_host() -> str:
     """The address the services listen on and are announced at (CATALOG_HOST)."""
     return env_str("CATALOG_HOST", DEFAULT_HOST)
+
+
+# `catalog up`'s processes without a port: two job workers (`catalog worker`), as docker-compose.yml
+# runs them (the Procfile of `make run` starts one).
+SCALED_WORKERS = ("worker1", "worker2")

@@ -21,3 +21,7 @@ READ_OPERATIONS: Final = frozenset(
         "ListGenres",
     }
 )
+
+JOB_OPERATIONS: Final = frozenset({"ExportBooks", "GetJob", "CancelJob"})
+"""Operations on the caller's own jobs: catalog:read suffices, and none is safe to retry or cache
+(an export is a new job; a job's state changes while it runs). ImportBooks changes the catalog."""

@@ -12,7 +12,9 @@ from config.env import (
     debug,
     demo_users_allowed,
     env_bool,
+    env_float,
     env_int,
+    env_list,
     env_str,
     is_production,
     redis_url,
@@ -29,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "shared_models",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE: list[str] = []
@@ -95,6 +99,26 @@ CACHES: dict[str, dict[str, Any]] = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Jobs (shared_models.jobs): run by `catalog worker` processes from django-tasks' database queue,
+# so the embedded default needs no extra service. Input and result files live under
+# JOB_FILES_DIR (default var/jobs), which every REST/SOAP process and worker must share.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_FILES_DIR = env_str("JOB_FILES_DIR")
+JOB_IMPORT_MAX_BYTES = env_int("JOB_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+JOB_IMPORT_MAX_LINES = env_int("JOB_IMPORT_MAX_LINES", 100_000)
+JOB_BATCH_SIZE = env_int("JOB_BATCH_SIZE", 500)
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+
+# Webhooks (shared_models.webhooks): Standard Webhooks deliveries, retried with exponential
+# backoff for at most WEBHOOK_RETRY_FOR_SECONDS. Outside production loopback targets are allowed
+# so a local listener works; private, link-local and metadata addresses only when allowlisted.
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 5.0)
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 4096)
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 5.0)
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 60 * 60)
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", [])
 
 USE_TZ = True
 TIME_ZONE = "UTC"

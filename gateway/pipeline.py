@@ -213,8 +213,9 @@ class Gateway:
             body = compression.decoded_body(body, scope["headers"], self.max_body_bytes)
         call = soap.soap_call(path, method, body) if route.route_class is RouteClass.SOAP else None
         write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
+        changes_catalog = route.changes_catalog or (call is not None and call.changes_catalog)
 
-        claims = await self._authenticate(route, found, scope["headers"], write=write)
+        claims = await self._authenticate(route, found, scope["headers"], write=changes_catalog)
         exchange.subject = claims.subject if claims else None
         policy, who = self.limiter.policy_for(
             write=write,

@@ -1,7 +1,9 @@
 """Which requests the gateway proxies, to which upstream, as which route class.
 
     /api/v1/…, /api/v2/…, /api/…   rest   read (GET, HEAD, OPTIONS) or write (anything else);
-                                          unversioned paths are negotiated (versioning.py)
+                                          unversioned paths are negotiated (versioning.py);
+                                          writes to the caller's own jobs and webhooks (an
+                                          export, a cancel, a webhook) need catalog:read only
     /api/schema/                   rest   read, not versioned (the OpenAPI document)
     /api/docs/, /static/…          rest   read, not versioned (Swagger UI and its assets)
     /auth/token/…, /api/token/…    rest   token: the issuer's endpoints at /api/token/…
@@ -49,6 +51,7 @@ PROXIED_PREFIXES = (
 _UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
+_OWN_JOB_RESOURCES = re.compile(r"/api/(?:v2/)?(?:books/export/|jobs/|webhooks/)")
 _METADATA_PATHS = frozenset({"/api/schema/", "/.well-known/jwks.json"})
 _WSDL_QUERY = re.compile(rb"(?:^|&)wsdl(?:=|&|$)", re.IGNORECASE)
 
@@ -59,6 +62,7 @@ class Route:
     upstream: str
     path: bytes  # raw, as it goes upstream (before version negotiation)
     negotiate_version: bool = False
+    changes_catalog: bool = False  # needs catalog:write
 
 
 def is_proxied(path: str) -> bool:
@@ -76,8 +80,11 @@ def resolve(method: str, path: str, raw_path: bytes) -> Route:
         return Route(RouteClass.TOKEN, "rest", raw_path)
     route_class = RouteClass.READ if method in SAFE_METHODS else RouteClass.WRITE
     if path.startswith(_UNVERSIONED):
-        return Route(route_class, "rest", raw_path)
-    return Route(route_class, "rest", raw_path, negotiate_version=True)
+        return Route(route_class, "rest", raw_path, changes_catalog=route_class is RouteClass.WRITE)
+    changes_catalog = route_class is RouteClass.WRITE and not _OWN_JOB_RESOURCES.match(path)
+    return Route(
+        route_class, "rest", raw_path, negotiate_version=True, changes_catalog=changes_catalog
+    )
 
 
 def is_metadata(method: str, path: str, query_string: bytes) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalog_contract.operations import READ_OPERATIONS
+from catalog_contract.operations import JOB_OPERATIONS, READ_OPERATIONS
 
 _SCAN_BYTES = 64 * 1024
 _FIRST_BODY_ELEMENT = re.compile(
@@ -29,6 +29,11 @@ class SoapCall:
     @property
     def safe(self) -> bool:
         return self.operation is None or self.operation in READ_OPERATIONS
+
+    @property
+    def changes_catalog(self) -> bool:
+        """Whether the call needs catalog:write."""
+        return not self.safe and self.operation not in JOB_OPERATIONS
 
 
 def soap_version(path: str) -> str:

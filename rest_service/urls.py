@@ -9,7 +9,18 @@ from rest_framework.routers import SimpleRouter
 from rest_service.api.jwks import JwksView
 from rest_service.api.tokens import TokenObtainView, TokenRefreshView, TokenVerifyView
 from rest_service.api.views.books import BookViewSet
+from rest_service.api.views.jobs import (
+    BookExportView,
+    BookImportView,
+    JobDetailView,
+    JobResultView,
+)
 from rest_service.api.views.references import AuthorViewSet, GenreViewSet, PublisherViewSet
+from rest_service.api.views.webhooks import (
+    WebhookDeliveriesView,
+    WebhookDetailView,
+    WebhookListView,
+)
 from service_http.health import healthz
 
 catalog = SimpleRouter()
@@ -18,8 +29,24 @@ catalog.register("authors", AuthorViewSet, basename="author")
 catalog.register("publishers", PublisherViewSet, basename="publisher")
 catalog.register("genres", GenreViewSet, basename="genre")
 
+# Jobs and webhooks (v2 only): ids are UUIDs, so `books/import/` never meets a book's id.
+jobs = [
+    path("books/import/", BookImportView.as_view(), name="book-import"),
+    path("books/export/", BookExportView.as_view(), name="book-export"),
+    path("jobs/<uuid:job_id>/", JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<uuid:job_id>/result", JobResultView.as_view(), name="job-result"),
+    path("webhooks/", WebhookListView.as_view(), name="webhook-list"),
+    path("webhooks/<uuid:endpoint_id>/", WebhookDetailView.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<uuid:endpoint_id>/deliveries/",
+        WebhookDeliveriesView.as_view(),
+        name="webhook-deliveries",
+    ),
+]
+
 urlpatterns = [
     path("healthz", healthz("rest")),
+    re_path(r"^api/(?P<version>v2)/", include(jobs)),
     re_path(r"^api/(?P<version>v1|v2)/", include(catalog.urls)),
     path("api/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("api/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),

@@ -168,3 +168,12 @@ class WsSecurityNonce(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+# Jobs and webhooks live in their own module; importing them here registers them with the app.
+from shared_models.job_models import Job, JobRowError, WebhookDelivery, WebhookEndpoint  # noqa: E402
+
+__all__ = [
+    "Author", "Book", "BookAuthor", "BookGenre", "Genre", "Job", "JobRowError", "Publisher",
+    "WebhookDelivery", "WebhookEndpoint", "WsSecurityNonce", "WsSecuritySecret",
+]  # fmt: skip

@@ -242,3 +242,21 @@ def genre_list(
 ) -> Page[GenreRecord]:
     rows, nxt, prev = _by_id_page(Genre.objects.all(), ("id", "slug", "name"), cursor, page_size)
     return Page([GenreRecord(*row) for row in rows], nxt, prev)
+
+
+def book_count(*, criteria: BookFilter | None = None) -> int:
+    """How many books a filter selects: an export's total, known before it starts."""
+    return _filtered_books(criteria or BookFilter()).count()
+
+
+def book_pages(*, criteria: BookFilter | None = None, page_size: int) -> Iterable[list[BookRecord]]:
+    """Every book the filter selects, one keyset page at a time, in id order: a walk over the
+    whole catalog that holds one page in memory, whatever the catalog's size."""
+    cursor: str | None = None
+    while True:
+        page = book_list(criteria=criteria, cursor=cursor, page_size=page_size)
+        if page.items:
+            yield page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor

@@ -15,7 +15,8 @@ transaction is a ValidationError (or an InUse on the deleting side), not an erro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -45,6 +46,7 @@ from shared_models.validation import (
 )
 
 BOOK_DEFAULTS = {"subtitle": "", "genre_slugs": [], "currency": "EUR", "description": ""}
+_ISBN_TAKEN = "A book with this ISBN already exists."
 
 
 def _book_cleaners(clock: Clock) -> dict[str, Cleaner]:
@@ -64,25 +66,43 @@ def _book_cleaners(clock: Clock) -> dict[str, Cleaner]:
     }
 
 
-def _check_references(fields: Mapping[str, Any]) -> None:
-    """Every id and slug a book points at must exist; report all missing ones at once."""
-    errors: dict[str, list[str]] = {}
-    if "author_ids" in fields:
-        wanted = fields["author_ids"]
-        found = set(Author.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        if missing := [str(i) for i in wanted if i not in found]:
+@dataclass(frozen=True)
+class _KnownReferences:
+    """Which of the ids and slugs some books name exist: one query per kind, however many books."""
+
+    author_ids: frozenset[int]
+    publisher_ids: frozenset[int]
+    genre_ids: dict[str, int]
+
+    @classmethod
+    def of(cls, books: Iterable[Mapping[str, Any]]) -> _KnownReferences:
+        books = list(books)
+        authors = {a for fields in books for a in fields.get("author_ids", ())}
+        publishers = {fields["publisher_id"] for fields in books if "publisher_id" in fields}
+        slugs = {slug for fields in books for slug in fields.get("genre_slugs", ())}
+        return cls(
+            frozenset(Author.objects.filter(pk__in=authors).values_list("pk", flat=True)),
+            frozenset(Publisher.objects.filter(pk__in=publishers).values_list("pk", flat=True)),
+            dict(Genre.objects.filter(slug__in=slugs).values_list("slug", "pk")),
+        )
+
+    def errors(self, fields: Mapping[str, Any]) -> dict[str, list[str]]:
+        """Every id and slug the book points at must exist; all missing ones at once."""
+        errors: dict[str, list[str]] = {}
+        missing = [str(i) for i in fields.get("author_ids", ()) if i not in self.author_ids]
+        if missing:
             errors["author_ids"] = [f"Unknown author id(s): {', '.join(missing)}."]
-    if (
-        "publisher_id" in fields
-        and not Publisher.objects.filter(pk=fields["publisher_id"]).exists()
-    ):
-        errors["publisher_id"] = [f"Unknown publisher id: {fields['publisher_id']}."]
-    if "genre_slugs" in fields:
-        wanted = fields["genre_slugs"]
-        found_slugs = set(Genre.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-        if missing := [slug for slug in wanted if slug not in found_slugs]:
+        if "publisher_id" in fields and fields["publisher_id"] not in self.publisher_ids:
+            errors["publisher_id"] = [f"Unknown publisher id: {fields['publisher_id']}."]
+        if missing := [
+            slug for slug in fields.get("genre_slugs", ()) if slug not in self.genre_ids
+        ]:
             errors["genre_slugs"] = [f"Unknown genre(s): {', '.join(missing)}."]
-    if errors:
+        return errors
+
+
+def _check_references(fields: Mapping[str, Any]) -> None:
+    if errors := _KnownReferences.of([fields]).errors(fields):
         raise ValidationError(errors)
 
 
@@ -91,11 +111,11 @@ def _check_isbn_free(isbn: str, *, except_book_id: int | None = None) -> None:
     if except_book_id is not None:
         taken = taken.exclude(pk=except_book_id)
     if taken.exists():
-        raise ValidationError({"isbn": ["A book with this ISBN already exists."]})
+        raise ValidationError({"isbn": [_ISBN_TAKEN]})
 
 
 _RACE_ERRORS = (
-    ("isbn", "isbn", "A book with this ISBN already exists."),
+    ("isbn", "isbn", _ISBN_TAKEN),
     ("author_id", "author_ids", "An author this book names was deleted meanwhile."),
     ("publisher_id", "publisher_id", "This publisher was deleted meanwhile."),
     ("genre_id", "genre_slugs", "A genre this book names was deleted meanwhile."),
@@ -141,6 +161,12 @@ def _column_values(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> BookRecord:
+    return selectors.book_get(book_id=book_insert(data=data, clock=clock))
+
+
+@transaction.atomic
+def book_insert(*, data: Mapping[str, Any], clock: Clock = system_clock) -> int:
+    """The create rule, answering only the new id: what an import applies to every line."""
     fields = clean_fields(
         data, _book_cleaners(clock), required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS
     )
@@ -153,7 +179,80 @@ def book_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> Book
             _replace_links(book.pk, fields)
     except IntegrityError as exc:
         raise _lost_race(exc) from None
-    return selectors.book_get(book_id=book.pk)
+    return book.pk
+
+
+@transaction.atomic
+def books_insert(
+    *, rows: Sequence[Mapping[str, Any]], clock: Clock = system_clock
+) -> list[int | ValidationError]:
+    """book_insert for many books at once (an import batch): the same cleaners and checks, with
+    references and ISBNs looked up once for the whole batch and the valid books written together.
+    Each row's outcome is its new id or its ValidationError; of two rows with one ISBN the second
+    is refused. A concurrent write that beats the checks sends the batch through book_insert row
+    by row, so it costs only the row it concerns."""
+    cleaners = _book_cleaners(clock)
+    outcomes: list[int | ValidationError | None] = [None] * len(rows)
+    cleaned: dict[int, dict[str, Any]] = {}
+    for index, data in enumerate(rows):
+        try:
+            cleaned[index] = clean_fields(
+                data, cleaners, required=BOOK_REQUIRED, defaults=BOOK_DEFAULTS
+            )
+        except ValidationError as exc:
+            outcomes[index] = exc
+    known = _KnownReferences.of(cleaned.values())
+    taken = set(
+        Book.objects.filter(isbn__in=[f["isbn"] for f in cleaned.values()]).values_list(
+            "isbn", flat=True
+        )
+    )
+    for index, fields in cleaned.items():
+        errors = known.errors(fields)
+        if fields["isbn"] in taken:
+            errors["isbn"] = [_ISBN_TAKEN]
+        if errors:
+            outcomes[index] = ValidationError(errors)
+        else:
+            taken.add(fields["isbn"])
+    valid = [index for index in cleaned if outcomes[index] is None]
+    _check_constraints_immediately()
+    try:
+        with transaction.atomic():
+            ids = _write_books([cleaned[index] for index in valid], known)
+    except IntegrityError:
+        return [*_one_by_one(rows, outcomes, valid, clock)]
+    for index, book_id in zip(valid, ids, strict=True):
+        outcomes[index] = book_id
+    return outcomes  # type: ignore[return-value]
+
+
+def _write_books(books: list[dict[str, Any]], known: _KnownReferences) -> list[int]:
+    created = Book.objects.bulk_create(Book(**_column_values(fields)) for fields in books)
+    BookAuthor.objects.bulk_create(
+        BookAuthor(book_id=book.pk, author_id=author_id, position=position)
+        for book, fields in zip(created, books, strict=True)
+        for position, author_id in enumerate(fields["author_ids"])
+    )
+    BookGenre.objects.bulk_create(
+        BookGenre(book_id=book.pk, genre_id=known.genre_ids[slug])
+        for book, fields in zip(created, books, strict=True)
+        for slug in fields["genre_slugs"]
+    )
+    return [book.pk for book in created]
+
+
+def _one_by_one(
+    rows: Sequence[Mapping[str, Any]], outcomes: list, valid: list[int], clock: Clock
+) -> Iterator[int | ValidationError]:
+    for index, outcome in enumerate(outcomes):
+        if index not in valid:
+            yield outcome
+            continue
+        try:
+            yield book_insert(data=rows[index], clock=clock)
+        except ValidationError as exc:
+            yield exc
 
 
 @transaction.atomic
@@ -198,7 +297,7 @@ def book_delete(*, book_id: int, expected_version: int | None) -> None:
     Book.objects.filter(pk=book_id).delete()
 
 
-def _at_version(book_id: int, version: int | None) -> QuerySet[Book]:
+def _at_version(book_id: int, version: int | None) -> QuerySet:
     books = Book.objects.filter(pk=book_id)
     return books if version is None else books.filter(version=version)
 
@@ -315,7 +414,7 @@ def genre_delete(*, slug: str) -> None:
 
 
 def _exists(model: type[Model], pk: int) -> bool:
-    return model._default_manager.filter(pk=pk).exists()
+    return model.objects.filter(pk=pk).exists()
 
 
 def _delete_unreferenced(
@@ -324,7 +423,7 @@ def _delete_unreferenced(
     _check_constraints_immediately()
     try:
         with transaction.atomic():
-            deleted, _ = model._default_manager.filter(pk=pk).delete()
+            deleted, _ = model.objects.filter(pk=pk).delete()
     except (ProtectedError, IntegrityError):  # IntegrityError: a book naming it was just written
         raise InUse(resource, shown_as or pk) from None
     if not deleted:

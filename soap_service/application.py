@@ -17,6 +17,7 @@ from soap_service.faults import (
     MethodNotAllowedFault,
     as_catalog_fault,
 )
+from soap_service.jobs import JobService
 from soap_service.protocol import CatalogSoap11, CatalogSoap12
 from soap_service.service import CatalogService
 from soap_service.types import TNS
@@ -33,7 +34,7 @@ PROTOCOLS = {"1.1": CatalogSoap11, "1.2": CatalogSoap12}
 def make_application(soap_version: str) -> Application:
     protocol = PROTOCOLS[soap_version]
     application = Application(
-        [CatalogService],
+        [CatalogService, JobService],
         tns=TNS,
         name="CatalogService",
         in_protocol=protocol(validator="lxml"),

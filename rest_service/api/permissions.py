@@ -10,7 +10,7 @@ from rest_framework.request import Request
 
 from catalog_contract.errors import INSUFFICIENT_SCOPE
 from credentials.tokens import AccessClaims
-from shared_models.permissions import CATALOG_WRITE
+from shared_models.permissions import CATALOG_READ, CATALOG_WRITE
 
 
 class ReadOrWriteScope(BasePermission):
@@ -22,3 +22,26 @@ class ReadOrWriteScope(BasePermission):
             return True
         claims = request.auth
         return isinstance(claims, AccessClaims) and claims.has_scope(CATALOG_WRITE)
+
+
+class _ScopeRequired(BasePermission):
+    """A token carrying `scope`, whatever the method (jobs and webhooks belong to a subject)."""
+
+    scope = ""
+    code = "insufficient_scope"
+
+    @property
+    def message(self) -> str:
+        return f"This needs a token with the {self.scope} scope."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        claims = request.auth
+        return isinstance(claims, AccessClaims) and claims.has_scope(self.scope)
+
+
+class ReadScope(_ScopeRequired):
+    scope = CATALOG_READ
+
+
+class WriteScope(_ScopeRequired):
+    scope = CATALOG_WRITE

@@ -10,29 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from shared_models.book_shapes import book_v2
 from shared_models.records import AuthorRecord, BookRecord, GenreRecord, PublisherRecord
 
+__all__ = ["author", "book_v1", "book_v2", "genre", "publisher"]
+
 Representation = Callable[[Any], dict[str, Any]]
-
-
-def book_v2(book: BookRecord) -> dict[str, Any]:
-    return {
-        "id": book.id,
-        "isbn": book.isbn,
-        "title": book.title,
-        "subtitle": book.subtitle,
-        "authors": [{"id": author.id, "name": author.name} for author in book.authors],
-        "publisher": {"id": book.publisher.id, "name": book.publisher.name},
-        "genres": [{"slug": genre.slug, "name": genre.name} for genre in book.genres],
-        "published_date": book.published_date,
-        "language": book.language,
-        "pages": book.pages,
-        "price": {"amount": str(book.price), "currency": book.currency},
-        "description": book.description,
-        "version": book.version,
-        "created_at": book.created_at,
-        "updated_at": book.updated_at,
-    }
 
 
 def book_v1(book: BookRecord) -> dict[str, Any]:

@@ -40,6 +40,15 @@ def test_every_endpoint_of_both_versions_is_documented(document):
         for resource in CATALOG:
             key = "{slug}" if resource == "genres" else "{id}"
             expected |= {f"/api/{version}/{resource}/", f"/api/{version}/{resource}/{key}/"}
+    expected |= {
+        "/api/v2/books/import/",
+        "/api/v2/books/export/",
+        "/api/v2/jobs/{job_id}/",
+        "/api/v2/jobs/{job_id}/result",
+        "/api/v2/webhooks/",
+        "/api/v2/webhooks/{endpoint_id}/",
+        "/api/v2/webhooks/{endpoint_id}/deliveries/",
+    }
     assert set(document["paths"]) == expected
     for version in ("v1", "v2"):
         for resource in CATALOG:

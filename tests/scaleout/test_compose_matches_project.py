@@ -22,7 +22,7 @@ import yaml
 from django.urls import resolve
 
 from catalog_cli.main import COMMAND_GROUPS, parser
-from catalog_cli.services import SCALED_SERVICES, SERVICES
+from catalog_cli.services import SCALED_SERVICES, SCALED_WORKERS, SERVICES
 from credentials.keys import write_secret_files
 from tests.processes import REPO
 
@@ -30,9 +30,11 @@ COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 ALL = COMPOSE["services"]
 APP = {name: service for name, service in ALL.items() if service.get("build")}
 SERVERS = {name: service for name, service in APP.items() if service["command"][1] == "serve"}
+WORKERS = {name: service for name, service in APP.items() if service["command"][1] == "worker"}
 URLCONFS = {"rest": "rest_service.urls", "soap": "soap_service.urls", "gateway": "gateway.urls"}
 SETTINGS = {service.name: service.settings for service in SERVICES.values()}
 SETTINGS["prepare"] = "rest_service.settings"  # catalog prepare runs with the REST settings
+SETTINGS["worker"] = "rest_service.settings"  # and so does catalog worker
 SOURCE_FOLDERS = ("config", "credentials", "service_http", "catalog_cli", "catalog_client",
                   "shared_models", "rest_service", "soap_service", "gateway")  # fmt: skip
 ENV_READ = re.compile(r"\benv_(?:str|int|float|bool|list|datetime)\(\s*\"([A-Z][A-Z0-9_]*)\"")
@@ -142,13 +144,16 @@ def test_make_up_runs_the_same_commands_as_compose_modulo_ports():
     replicas = {
         name: service.get("deploy", {}).get("replicas", 1) for name, service in SERVERS.items()
     }
+    replicas.update(
+        {name: service.get("deploy", {}).get("replicas", 1) for name, service in WORKERS.items()}
+    )
     compose = sorted(
         without_port(service["command"])
-        for name, service in SERVERS.items()
+        for name, service in {**SERVERS, **WORKERS}.items()
         for _ in range(replicas[name])
     )
     assert up == compose
-    assert set(procfile) == set(SCALED_SERVICES)
+    assert set(procfile) == set(SCALED_SERVICES) | set(SCALED_WORKERS)
 
 
 def test_make_up_replicas_listen_where_their_port_variables_say():
@@ -163,7 +168,7 @@ def test_make_up_replicas_listen_where_their_port_variables_say():
 
 
 def test_prepare_runs_first_and_every_dependency_is_waited_for_until_healthy():
-    for name in SERVERS:
+    for name in [*SERVERS, *WORKERS]:
         conditions = ALL[name]["depends_on"]
         for dependency, condition in conditions.items():
             wanted = (

@@ -20,6 +20,7 @@ OPERATIONS = {
     "GetBook", "GetBookByIsbn", "ListBooks", "CreateBook", "UpdateBook", "DeleteBook",
     "GetAuthor", "ListAuthors", "CreateAuthor", "GetPublisher", "ListPublishers",
     "CreatePublisher", "GetGenre", "ListGenres", "CreateGenre",
+    "ImportBooks", "ExportBooks", "GetJob", "CancelJob",
 }  # fmt: skip
 
 
