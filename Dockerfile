@@ -23,6 +23,7 @@ COPY shared_models ./shared_models
 COPY rest_service ./rest_service
 COPY soap_service ./soap_service
 COPY gateway ./gateway
+COPY telemetry ./telemetry
 RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.13-slim AS runtime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -15,7 +16,8 @@ from pathlib import Path
 from catalog_cli.database import prepare
 from catalog_cli.errors import CliError
 from catalog_cli.services import SCALED_SERVICES, SERVICES, Service, listen_host
-from config.env import BASE_DIR, compare_page_enabled, env_str
+from config.env import BASE_DIR, compare_page_enabled, env_str, var_dir
+from telemetry.tracing import trace_store_enabled
 
 SCALED_DEFAULTS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/catalog",
@@ -28,6 +30,9 @@ def serve(args: argparse.Namespace) -> None:
     port = args.port or service.port
     host = args.host or listen_host()
     os.environ["DJANGO_SETTINGS_MODULE"] = service.settings
+    if service.name != "gateway":  # gunicorn's workers: Prometheus counts go to shared files
+        default = var_dir() / "prometheus" / f"{service.name}-{port}"
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(default))
     os.chdir(BASE_DIR)
     command = service.server_command(host, port)
     os.execv(command[0], command)
@@ -72,6 +77,11 @@ def _banner(
         """-H 'Content-Type: application/json' """
         """-d '{"username": "editor", "password": "editor-pass"}'""",
     ]
+    traces = (
+        [f"                traces: {gateway}/traces/<trace id>   (kept in var/traces)"]
+        if trace_store_enabled()
+        else []
+    )
     compare_page = (
         [f"  Compare page  {gateway}/compare/   (one operation as REST and as SOAP, side by side)"]
         if compare_page_enabled()
@@ -85,6 +95,7 @@ def _banner(
             f"                token: {gateway}/auth/token/   JWKS: {gateway}/.well-known/jwks.json",
             f"                WSDL: {gateway}/soap/catalog/?wsdl   (SOAP 1.2: /soap12/catalog/)",
             f"                metrics: {gateway}/metrics   ready: {gateway}/readyz",
+            *traces,
             *replicas,
             *compare_page,
             f"  REST API      {rest}/api/v2/books/   (v1, deprecated: {rest}/api/v1/books/)",
@@ -152,12 +163,22 @@ def _demo_users_enabled() -> bool:
     return bool(settings.CATALOG_DEMO_USERS)
 
 
+def _keep_traces() -> None:
+    """The embedded default keeps this run's traces on disk (CATALOG_TRACE_STORE), the last
+    run's cleared."""
+    from telemetry.tracing import trace_directory
+
+    os.environ.setdefault("CATALOG_TRACE_STORE", "true")
+    shutil.rmtree(trace_directory(), ignore_errors=True)
+
+
 def run(args: argparse.Namespace) -> None:
     """Prepare the embedded catalog, then supervise the three services until Ctrl-C."""
     host = listen_host()
     for service in SERVICES.values():
         _check_port_free(host, service.port, service.port_variable)
     prepare(args)
+    _keep_traces()
     banner = _banner(host, [SERVICES["gateway"].port], demo_users=_demo_users_enabled())
     _supervise("Procfile", host, SERVICES, banner)
 

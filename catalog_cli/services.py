@@ -51,6 +51,7 @@ class Service:
             "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
             "--no-control-socket",
             "--logger-class", "config.logging.GunicornLogger",
+            "--config", "python:telemetry.gunicorn_hooks",
         ]  # fmt: skip
 
 

@@ -37,12 +37,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE: list[str] = []
 
-# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the access log outermost (it
-# sees every answer, the security middleware's redirects too), the request id it quotes, then
-# the secure headers below.
+# What the WSGI services (REST, SOAP) start their MIDDLEWARE with: the request id outermost (it
+# binds the ids every log line of the request carries, the access line's too), the access log
+# (it sees every answer, the security middleware's redirects too), then the secure headers below.
 SERVICE_MIDDLEWARE = [
-    "service_http.access_log.AccessLogMiddleware",
     "service_http.request_id.RequestIdMiddleware",
+    "service_http.access_log.AccessLogMiddleware",
+    "telemetry.service_metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "service_http.compression.CompressionMiddleware",
@@ -51,6 +52,10 @@ SERVICE_MIDDLEWARE = [
 # Responses of at least this many bytes are compressed (br or gzip) when the client accepts it.
 COMPRESSION_MIN_BYTES = compression_min_bytes()
 ACCESS_LOG = env_bool("ACCESS_LOG", PRODUCTION)
+
+# /metrics (every service): with a token, for `Authorization: Bearer <token>` only; without one,
+# for clients on loopback only (telemetry/prometheus.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Secure headers (SecurityMiddleware, XFrameOptionsMiddleware). HTTPS is terminated in front of
 # us, so HSTS, the HTTPS redirect and secure cookies are opt-in: they are right only where every

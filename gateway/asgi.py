@@ -31,9 +31,11 @@ from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
 
 from gateway.routing import is_proxied
+from telemetry.tracing import setup_tracing
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gateway.settings")
 django.setup(set_prefix=False)
+setup_tracing("gateway")
 
 from gateway.runtime import Runtime  # noqa: E402  (needs Django set up)
 

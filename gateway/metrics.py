@@ -12,17 +12,17 @@
     gateway_tokens_rejected_total{reason}                           counter
     gateway_jwks_refreshes_total{outcome}                           counter
 
-Label children are bound once per label combination and cached: `.labels()` costs ~3.5 us a
-call, a bound child's inc()/observe() ~1 us. One process per replica (GATEWAY_WORKERS=1): each
-replica is scraped on its own; several uvicorn workers would each count their own requests.
+Label children are bound once per label combination (telemetry.prometheus.bound); /metrics is
+telemetry.prometheus.metrics_view (loopback or METRICS_TOKEN only). One process per replica
+(GATEWAY_WORKERS=1): each replica is scraped on its own; several uvicorn workers would each
+count their own requests.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from prometheus_client import Counter, Gauge, Histogram
 
-from django.http import HttpRequest, HttpResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from telemetry.prometheus import bound as _child
 
 _BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -54,16 +54,6 @@ TOKENS_REJECTED = Counter("gateway_tokens_rejected", "Bearer tokens refused", ["
 JWKS_REFRESHES = Counter("gateway_jwks_refreshes", "JWKS fetches", ["outcome"])
 
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
-
-_bound: dict[tuple[Any, ...], Any] = {}
-
-
-def _child(metric: Any, *labels: str) -> Any:
-    key = (metric, *labels)
-    child = _bound.get(key)
-    if child is None:
-        child = _bound[key] = metric.labels(*labels)
-    return child
 
 
 def observe_request(route: str, status: int, upstream: str, seconds: float) -> None:
@@ -98,8 +88,3 @@ def count_token_rejection(reason: str) -> None:
 
 def count_jwks_refresh(outcome: str) -> None:
     _child(JWKS_REFRESHES, outcome).inc()
-
-
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """GET /metrics: the Prometheus text format."""
-    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)

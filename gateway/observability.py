@@ -8,20 +8,20 @@ and one JSON line in the access log.
   trace starts. tracestate passes through untouched.
 - Server-Timing: `gateway;dur=<ms>, upstream;dur=<ms>`, the upstream part being the time until
   the upstream's response headers arrived.
-- Access log: one orjson line per request on stdout, written and flushed directly (the logging
-  module costs ~12 us a line, orjson ~1 us).
+- Access log: one line per request through logging (`gateway.access`), so it has the format of
+  every other line of the three services: JSON in production, readable on a laptop.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-import sys
-import time
 import uuid
-from typing import Any, BinaryIO
+from typing import Any, TextIO
 
-import orjson
+from config.logging import JsonLineFormatter
+from telemetry.log_context import RequestIdsFilter
 
 _REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 _TRACEPARENT = re.compile(rb"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -53,15 +53,27 @@ def server_timing(total_seconds: float, upstream_seconds: float | None) -> bytes
 
 
 class AccessLog:
-    """One JSON object per line; `enabled=False` writes nothing (benchmarks of the bare path)."""
+    """One line per request; `enabled=False` writes nothing (benchmarks of the bare path).
 
-    def __init__(self, stream: BinaryIO | None = None, *, enabled: bool = True) -> None:
-        self.stream = stream if stream is not None else sys.stdout.buffer
+    Lines go to the `gateway.access` logger, or, given a `stream` (tests read it), as JSON to
+    that stream alone.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool = True) -> None:
         self.enabled = enabled
+        self.logger = logging.getLogger("gateway.access") if stream is None else _own(stream)
 
     def write(self, entry: dict[str, Any]) -> None:
         if not self.enabled:
             return
-        entry["ts"] = round(time.time(), 3)
-        self.stream.write(orjson.dumps(entry) + b"\n")
-        self.stream.flush()
+        self.logger.info("%s %s %s", entry["method"], entry["path"], entry["status"], extra=entry)
+
+
+def _own(stream: TextIO) -> logging.Logger:
+    """A logger of its own (not in logging's registry) writing JSON lines to `stream`."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLineFormatter())
+    handler.addFilter(RequestIdsFilter())
+    logger = logging.Logger("gateway.access", logging.INFO)
+    logger.addHandler(handler)
+    return logger

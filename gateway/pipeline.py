@@ -39,6 +39,7 @@ from gateway.problems import Answer
 from gateway.ratelimit import Decision, RateLimiter
 from gateway.routing import Route, RouteClass
 from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
+from telemetry import log_context, tracing
 
 logger = logging.getLogger("gateway.pipeline")
 
@@ -170,10 +171,27 @@ class Gateway:
             traceparent=traceparent(found.get(b"traceparent")),
             origin=origin(scope, self.trusted_proxies),
         )
+        with tracing.server_span(f"{exchange.method} gateway", found.get(b"traceparent")):
+            await self._traced(exchange, found, scope, receive, send)
+
+    async def _traced(
+        self,
+        exchange: Exchange,
+        found: dict[bytes, bytes],
+        scope: dict[str, Any],
+        receive: proxy.Receive,
+        send: proxy.Send,
+    ) -> None:
+        exchange.traceparent = tracing.current_traceparent() or exchange.traceparent
+        tracing.annotate("catalog.request_id", exchange.request_id.decode("latin-1"))
+        bound = log_context.bind(
+            exchange.request_id.decode("latin-1"), exchange.traceparent.decode("latin-1")
+        )
         try:
             await self._handle(exchange, found, scope, receive, send)
         except GatewayError as error:
             exchange.error = error.code
+            tracing.event("refused", code=error.code)
             await self._refuse(exchange, error, send)
         except Exception as exc:
             exchange.error = type(exc).__name__
@@ -186,6 +204,7 @@ class Gateway:
                 await self._refuse(exchange, GatewayError(), send)
         finally:
             self._record(exchange)
+            log_context.unbind(bound)
 
     async def _handle(
         self,
@@ -198,6 +217,7 @@ class Gateway:
         method, path = exchange.method, exchange.path
         route = routing.resolve(method, path, scope.get("raw_path") or path.encode())
         exchange.route_class, exchange.upstream = route.route_class.value, route.upstream
+        tracing.rename_current_span(f"{method} {exchange.route_class}")
         if route.route_class is RouteClass.SOAP:
             exchange.soap_version = soap.soap_version(path)
         if proxy.header_bytes(scope["headers"]) > self.max_header_bytes:
@@ -215,7 +235,8 @@ class Gateway:
         write = route.route_class is RouteClass.WRITE or (call is not None and not call.safe)
         changes_catalog = route.changes_catalog or (call is not None and call.changes_catalog)
 
-        claims = await self._authenticate(route, found, scope["headers"], write=changes_catalog)
+        with tracing.span("auth"):
+            claims = await self._authenticate(route, found, scope["headers"], write=changes_catalog)
         exchange.subject = claims.subject if claims else None
         policy, who = self.limiter.policy_for(
             write=write,
@@ -224,7 +245,8 @@ class Gateway:
             soap_credentials=call is not None and _WS_SECURITY_NAMESPACE in body,
             metadata=routing.is_metadata(method, path, scope.get("query_string") or b""),
         )
-        exchange.decision = await self.limiter.check(policy, who)
+        with tracing.span("rate limit", policy=policy.name):
+            exchange.decision = await self.limiter.check(policy, who)
         if not exchange.decision.allowed:
             raise exchange.decision.refusal()
 

@@ -50,6 +50,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 from django.conf import settings
 
+from telemetry import tracing
+
 IDEMPOTENT = "gateway.idempotent"
 DEADLINE = "gateway.deadline"
 UPSTREAM = "gateway.upstream"
@@ -225,7 +227,10 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 raise DeadlineExceeded("the request's deadline passed before the upstream answered")
             request.extensions["timeout"] = _capped(base_timeouts, remaining)
             try:
-                outcome: httpx.Response | Exception = await self.inner.handle_async_request(request)
+                with tracing.span("upstream attempt", **{"gateway.attempt": attempt}):
+                    outcome: httpx.Response | Exception = await self.inner.handle_async_request(
+                        request
+                    )
             except httpx.TransportError as exc:
                 outcome = exc
             wait = (

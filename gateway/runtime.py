@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import BinaryIO
+from typing import TextIO
 
 import httpx
 from django.conf import settings
@@ -57,7 +57,7 @@ class Runtime:
         *,
         transports: dict[str, httpx.AsyncBaseTransport] | None = None,
         jwks_transport: httpx.AsyncBaseTransport | None = None,
-        log_stream: BinaryIO | None = None,
+        log_stream: TextIO | None = None,
     ) -> None:
         self._transports = transports
         self._jwks_transport = jwks_transport

@@ -6,9 +6,11 @@ objects copy what they need when they are built (never at import), so tests buil
 
 from config.base_settings import *
 from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
+from telemetry.tracing import trace_store_enabled
 
 INSTALLED_APPS = ["gateway.compare"]
 DATABASES = {}
+SERVICE_NAME = "gateway"
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"
 TEMPLATES = [
@@ -83,6 +85,8 @@ GATEWAY_COMPARE_REPORT_DIR = env_str(
     "GATEWAY_COMPARE_REPORT_DIR", str(BASE_DIR / "benchmarks" / "results")
 )
 GATEWAY_COMPARE_TIMEOUT_SECONDS = env_float("GATEWAY_COMPARE_TIMEOUT_SECONDS", 15.0)
+# Each side's trace waterfall, from the local trace store (CATALOG_TRACE_STORE, on in make run).
+GATEWAY_COMPARE_TRACES = trace_store_enabled()
 
 # One JSON line per request on stdout.
 GATEWAY_ACCESS_LOG = env_bool("GATEWAY_ACCESS_LOG", True)

@@ -40,6 +40,7 @@ COMPRESSION_EXCLUDED_PATHS = ["/api/token/"]
 # installed apps, as they are in the image: no collectstatic step, no CDN.
 WHITENOISE_USE_FINDERS = True
 
+SERVICE_NAME = "rest"
 ROOT_URLCONF = "rest_service.urls"
 WSGI_APPLICATION = "rest_service.wsgi.application"
 

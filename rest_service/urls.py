@@ -22,6 +22,7 @@ from rest_service.api.views.webhooks import (
     WebhookListView,
 )
 from service_http.health import healthz
+from telemetry.prometheus import metrics_view
 
 catalog = SimpleRouter()
 catalog.register("books", BookViewSet, basename="book")
@@ -46,6 +47,7 @@ jobs = [
 
 urlpatterns = [
     path("healthz", healthz("rest")),
+    path("metrics", metrics_view),
     re_path(r"^api/(?P<version>v2)/", include(jobs)),
     re_path(r"^api/(?P<version>v1|v2)/", include(catalog.urls)),
     path("api/token/", TokenObtainView.as_view(), name="token-obtain"),

@@ -21,6 +21,7 @@ from soap_service.jobs import JobService
 from soap_service.protocol import CatalogSoap11, CatalogSoap12
 from soap_service.service import CatalogService
 from soap_service.types import TNS
+from telemetry import service_metrics
 
 # MethodContext.close() runs a full gc.collect() at most once per MIN_GC_INTERVAL (1 s) "to return
 # file descriptors in a timely manner": a 10-50 ms pause on a busy worker, for nothing we need.
@@ -42,8 +43,17 @@ def make_application(soap_version: str) -> Application:
     )
     application.in_protocol.event_manager.add_listener("before_deserialize", authenticate_request)
     application.event_manager.add_listener("method_exception_object", answer_fault)
+    application.event_manager.add_listener("method_call", name_operation)
     install_list_books_renderer(application)
     return application
+
+
+def name_operation(ctx: Any) -> None:
+    """Metrics count the request, and its trace names its span, under its operation and SOAP
+    version (`method_call`, and for a fault before the call, answer_fault)."""
+    if ctx.descriptor is not None:
+        version = "1.2" if isinstance(ctx.app.in_protocol, CatalogSoap12) else "1.1"
+        service_metrics.name_route(ctx.transport.req, ctx.descriptor.name, version)
 
 
 def answer_fault(ctx: Any) -> None:
@@ -57,6 +67,8 @@ def answer_fault(ctx: Any) -> None:
     if isinstance(fault, MethodNotAllowedFault):
         headers["Allow"] = "GET, POST"
     operation = ctx.descriptor.name if ctx.descriptor is not None else "-"
+    service_metrics.count_soap_fault(fault.faultcode)
+    name_operation(ctx)
     # Only Server faults are ours; Client.*, MustUnderstand and VersionMismatch are the sender's.
     level = logging.ERROR if fault.faultcode.startswith("Server") else logging.WARNING
     logger.log(

@@ -31,6 +31,7 @@ from credentials.tokens import (
 from shared_models.permissions import CATALOG_WRITE, may_write, scopes_for
 from soap_service.faults import AuthenticationFailedFault, PermissionDeniedFault
 from soap_service.wssecurity import SECURITY_HEADER, verify_username_token
+from telemetry import service_metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def authenticate_request(ctx: Any) -> None:
         raise AuthenticationFailedFault("Send a UsernameToken or a bearer token, not both.")
     principal = None
     if security is not None:
-        user = verify_username_token(security)
+        user = _username_token_user(security)
         scopes = scopes_for(user)  # type: ignore[arg-type]  # the user model, User, has is_staff
         principal = Principal(user.get_username(), scopes)
     elif bearer is not None:
@@ -64,6 +65,17 @@ def authenticate_request(ctx: Any) -> None:
     ctx.udc = principal
     if ctx.descriptor.udd.changes_catalog:
         _require_write(principal)
+
+
+def _username_token_user(security: Any) -> Any:
+    """The WS-Security check, its outcome counted (catalog_ws_security_total)."""
+    try:
+        user = verify_username_token(security)
+    except AuthenticationFailedFault:
+        service_metrics.count_ws_security("refused")
+        raise
+    service_metrics.count_ws_security("accepted")
+    return user
 
 
 def _token_principal(token: str) -> Principal:

@@ -3,6 +3,7 @@
 from config.base_settings import *
 from config.env import env_bool, env_int
 
+SERVICE_NAME = "soap"
 ROOT_URLCONF = "soap_service.urls"
 WSGI_APPLICATION = "soap_service.wsgi.application"
 MIDDLEWARE = SERVICE_MIDDLEWARE

@@ -12,6 +12,7 @@ from gateway.compare import summary
 from gateway.compare.highlight import body_html, http_head_html
 from gateway.compare.masking import Secrets
 from gateway.compare.runs import Comparison, Side
+from gateway.compare.waterfall import Waterfall
 
 MAX_SHOWN_CHARACTERS = 12_000
 TITLES = {"rest": "REST v2 (JSON)", "soap": "SOAP 1.1 (XML)"}
@@ -69,6 +70,7 @@ class Column:
     server_timing: dict[str, float] = field(default_factory=dict)
     rate_limit: list[tuple[str, str]] = field(default_factory=list)
     request_id: str | None = None
+    waterfall: Waterfall | None = None  # the compared request's trace, when traces are kept
 
 
 def columns(comparison: Comparison) -> list[Column]:

@@ -5,6 +5,7 @@ production unless enabled), and settings are read per request, never at import."
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gateway.compare import benchmark_report, presentation, summary
+from gateway.compare import benchmark_report, presentation, summary, waterfall
 from gateway.compare.forms import OPERATIONS, OperationForm
 from gateway.compare.runs import compare
 
@@ -81,12 +82,19 @@ async def page(request: HttpRequest) -> HttpResponse:
         context.update(
             kind=comparison.operation.kind,
             asked=dict(OPERATIONS)[comparison.operation.kind],
-            columns=presentation.columns(comparison),
+            columns=await _with_waterfalls(presentation.columns(comparison)),
+            traces_kept=settings.GATEWAY_COMPARE_TRACES,
             verdict=summary.verdict(comparison.rest.main, comparison.soap.main),
         )
     elif form.is_bound:
         status = 400
     return render(request, "compare/page.html", context, status=status)
+
+
+async def _with_waterfalls(columns: list[presentation.Column]) -> list[presentation.Column]:
+    if not settings.GATEWAY_COMPARE_TRACES:
+        return columns
+    return [replace(c, waterfall=await waterfall.of_request(c.request_id)) for c in columns]
 
 
 @page_enabled

@@ -40,6 +40,7 @@ from rest_service.api.models import IdempotencyRecord
 from rest_service.api.renderers import to_json
 from shared_models.clock import Clock, system_clock
 from shared_models.errors import ValidationError
+from telemetry import service_metrics
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -111,6 +112,7 @@ def run_once(
     subject = str(request.user.pk)
     outcome = _claim(subject, key, request_fingerprint(request), clock)
     if isinstance(outcome, IdempotencyRecord):
+        service_metrics.count_idempotency_replay()
         return _replay(outcome)
     try:
         with transaction.atomic():

@@ -1,7 +1,9 @@
 """The `catalog` command as a newcomer meets it: real processes, real ports."""
 
+import os
 import socket
 import subprocess
+import time
 
 import httpx
 import pytest
@@ -28,6 +30,7 @@ def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env)
         for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
             health = httpx.get(f"http://127.0.0.1:{embedded_env[variable]}/healthz")
             assert health.status_code == 200
+        assert_a_request_through_the_gateway_leaves_its_trace(embedded_env)
     finally:
         console.interrupt()
     output = console.output
@@ -37,6 +40,21 @@ def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env)
     for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"http://127.0.0.1:{embedded_env[variable]}/healthz", timeout=2)
+
+
+def assert_a_request_through_the_gateway_leaves_its_trace(env: dict[str, str]) -> None:
+    """`make run` keeps traces: the gateway serves the request's spans, the service's too."""
+    gateway = f"http://127.0.0.1:{env['CATALOG_GATEWAY_PORT']}"
+    trace_id = os.urandom(16).hex()
+    traceparent = f"00-{trace_id}-{os.urandom(8).hex()}-01"
+    assert httpx.get(f"{gateway}/api/v2/books/1/", headers={"traceparent": traceparent}).is_success
+    deadline = time.monotonic() + 10
+    services: set[str] = set()
+    while services != {"catalog-gateway", "catalog-rest"} and time.monotonic() < deadline:
+        time.sleep(0.2)
+        spans = httpx.get(f"{gateway}/traces/{trace_id}").json()["spans"]
+        services = {span["service"] for span in spans}
+    assert services == {"catalog-gateway", "catalog-rest"}
 
 
 def test_run_with_a_port_in_use_fails_with_one_line(embedded_env):

@@ -124,7 +124,7 @@ class GatewayHarness:
     rest: FakeUpstream
     soap: FakeUpstream
     issuer: FakeIssuer
-    log: io.BytesIO
+    log: io.StringIO
 
     async def request(self, method: str, path: str, **kwargs: Any) -> Reply:
         assert self.runtime.gateway is not None
@@ -163,7 +163,7 @@ def harness_factory(gateway_settings):
                 rest=rest or FakeUpstream(),
                 soap=soap or FakeUpstream(),
                 issuer=issuer or FakeIssuer(),
-                log=io.BytesIO(),
+                log=io.StringIO(),
             )
             transports = {"rest": harness.rest.transport(), "soap": harness.soap.transport()}
             if real_rest_transport:

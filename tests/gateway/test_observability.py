@@ -2,6 +2,8 @@
 
 import re
 
+from tests.telemetry.logs import parsed_lines
+
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
@@ -80,3 +82,20 @@ def test_each_request_writes_one_json_access_log_line(harness_factory):
     assert proxied["ratelimit"] == "anonymous" and proxied["ratelimit_decision"] == "allowed"
     assert proxied["duration_ms"] >= proxied["upstream_ms"] >= 0
     assert (refused["status"], refused["error"], refused["attempts"]) == (404, "not_found", 0)
+
+
+def test_access_lines_have_the_services_log_schema_and_name_the_gateways_span(harness_factory):
+    incoming = f"00-{TRACE}-00f067aa0ba902b7-01"
+
+    async def scenario(gw):
+        await gw.request("GET", "/api/v2/books/", headers=[("traceparent", incoming)])
+        return gw.log.getvalue(), gw.rest.requests[0].headers["traceparent"]
+
+    text, sent = harness_factory(scenario)
+    (line,) = parsed_lines(text)
+    assert (line["level"], line["logger"], line["message"]) == (
+        "INFO",
+        "gateway.access",
+        "GET /api/v2/books/ 200",
+    )
+    assert (line["trace_id"], line["span_id"]) == (TRACE, sent.split("-")[2])

@@ -36,7 +36,8 @@ SETTINGS = {service.name: service.settings for service in SERVICES.values()}
 SETTINGS["prepare"] = "rest_service.settings"  # catalog prepare runs with the REST settings
 SETTINGS["worker"] = "rest_service.settings"  # and so does catalog worker
 SOURCE_FOLDERS = ("config", "credentials", "service_http", "catalog_cli", "catalog_client",
-                  "shared_models", "rest_service", "soap_service", "gateway")  # fmt: skip
+                  "shared_models", "rest_service", "soap_service", "gateway",
+                  "telemetry")  # fmt: skip
 ENV_READ = re.compile(r"\benv_(?:str|int|float|bool|list|datetime)\(\s*\"([A-Z][A-Z0-9_]*)\"")
 DEFAULTED = re.compile(r"\$\{([A-Z0-9_]+):-([^}]*)\}")
 

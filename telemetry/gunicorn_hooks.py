@@ -1,0 +1,26 @@
+"""gunicorn configuration for Prometheus multiprocess mode (`catalog serve` passes
+`--config python:telemetry.gunicorn_hooks` with PROMETHEUS_MULTIPROC_DIR set): the directory is
+emptied when the server starts, so counts of an earlier run never add up with this one's, and a
+dead worker's files are marked so its live gauges stop counting (its counters stay summed)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import multiprocess
+
+from config.env import env_str
+
+
+def on_starting(server: Any) -> None:
+    directory = env_str("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if env_str("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
