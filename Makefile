@@ -75,8 +75,8 @@ secrets: $(STAMP)
 
 ## ruff (lint, then the formatting check) and mypy on the project's packages: strict, except for
 ## those pyproject.toml's [tool.mypy] still checks with mypy's defaults.
-TYPED := catalog_contract config credentials service_http catalog_client shared_models gateway \
-	rest_service soap_service catalog_cli benchmarks
+TYPED := catalog_contract config credentials service_http telemetry catalog_client shared_models \
+	gateway rest_service soap_service catalog_cli benchmarks
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .

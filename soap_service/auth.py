@@ -58,8 +58,7 @@ def authenticate_request(ctx: Any) -> None:
     principal = None
     if security is not None:
         user = _username_token_user(security)
-        scopes = scopes_for(user)  # type: ignore[arg-type]  # the user model, User, has is_staff
-        principal = Principal(user.get_username(), scopes)
+        principal = Principal(user.get_username(), scopes_for(user))
     elif bearer is not None:
         principal = _token_principal(bearer)
     ctx.udc = principal
