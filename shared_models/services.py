@@ -224,7 +224,7 @@ def books_insert(
         return [*_one_by_one(rows, outcomes, clock)]
     for index, book_id in zip(valid, ids, strict=True):
         outcomes[index] = book_id
-    return outcomes  # type: ignore[return-value]
+    return outcomes  # type: ignore[return-value]  # every None is now an id
 
 
 def _write_books(books: list[dict[str, Any]], known: _KnownReferences) -> list[int]:
