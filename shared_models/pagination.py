@@ -157,13 +157,13 @@ def page_query(
 
 
 def paginate(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     cursor: str | None,
     page_size: int,
-) -> tuple[list[tuple], str | None, str | None]:
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     """Fetch one page of `queryset.values_list(*columns)`: (rows, next_cursor, previous_cursor).
 
     `columns` must include "id" and the ordering field. One query.
@@ -194,7 +194,7 @@ def page_of(
         return rows, None, None
     key_index, id_index = columns.index(ordering.field), columns.index("id")
 
-    def cursor_at(row: tuple, *, before: bool) -> str:
+    def cursor_at(row: tuple[Any, ...], *, before: bool) -> str:
         return encode_cursor(ordering, row[key_index], row[id_index], before=before)
 
     has_next = more if not backwards else True

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -71,7 +72,7 @@ class BookFilter:
     search: str | None = None
 
 
-def _filtered_books(criteria: BookFilter) -> QuerySet:
+def _filtered_books(criteria: BookFilter) -> QuerySet[Book]:
     """Relations are tested with EXISTS, not joins, so a book never appears twice in a page."""
     books = Book.objects.all()
     if criteria.author_id is not None:
@@ -113,14 +114,14 @@ def _isbn_filter_value(isbn: str) -> str:
 def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
     """The authors (in credit order) and the genres of `count` books, compiled once per count."""
 
-    def authors(*ids: int) -> QuerySet:
+    def authors(*ids: int) -> QuerySet[Any]:
         return (
             BookAuthor.objects.filter(book_id__in=ids)
             .order_by("book_id", "position")
             .values_list("book_id", "author_id", "author__name")
         )
 
-    def genres(*ids: int) -> QuerySet:
+    def genres(*ids: int) -> QuerySet[Any]:
         return (
             BookGenre.objects.filter(book_id__in=ids)
             .order_by("book_id", "genre__slug")
@@ -130,7 +131,7 @@ def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
     return CompiledQuery(authors, arity=count), CompiledQuery(genres, arity=count)
 
 
-def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
+def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
     rows = list(rows)
     ids = [row[0] for row in rows]
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
@@ -241,7 +242,12 @@ def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> Comp
     return CompiledQuery(page, arity=0 if before is None else 1)
 
 
-def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
+def _by_id_page(
+    queryset: QuerySet[Any],
+    columns: tuple[str, ...],
+    cursor: str | None,
+    page_size: int | str | None,
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     order = parse_ordering(None, {"id": ("id", int)}, "id")
     return paginate(
         queryset, columns=columns, ordering=order, cursor=cursor,
