@@ -138,13 +138,13 @@ def _beyond(ordering: Ordering, position: Position, *, backwards: bool) -> Q:
 
 
 def page_query(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     position: Position | None,
     page_size: int,
-) -> QuerySet:
+) -> QuerySet[Any]:
     """`queryset.values_list(*columns)` from `position` on: page_size + 1 rows, the extra row
     only telling whether another page exists."""
     backwards = bool(position and position.before)
@@ -177,13 +177,13 @@ def paginate(
 
 
 def page_of(
-    rows: list[tuple],
+    rows: list[tuple[Any, ...]],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     position: Position | None,
     page_size: int,
-) -> tuple[list[tuple], str | None, str | None]:
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     """The rows `page_query` fetched, in reading order, with the cursors on either side."""
     backwards = bool(position and position.before)
     more = len(rows) > page_size

@@ -185,7 +185,8 @@ def book_version(*, book_id: int) -> int:
     rows = _BOOK_VERSION.rows(book_id)
     if not rows:
         raise NotFound("Book", book_id)
-    return rows[0][0]
+    version: int = rows[0][0]
+    return version
 
 
 def book_get_by_isbn(*, isbn: str) -> BookRecord:
@@ -222,7 +223,9 @@ def book_list(
     return Page(_book_records(rows), next_cursor, previous_cursor)
 
 
-def _catalog_page_rows(order: Ordering, position: Position | None, size: int) -> list[tuple]:
+def _catalog_page_rows(
+    order: Ordering, position: Position | None, size: int
+) -> list[tuple[Any, ...]]:
     """A page of the whole, unfiltered catalog, the most requested list: its query has no
     parameter but the cursor's id, so it is compiled once per ordering and page size."""
     before = None if position is None else position.before
@@ -232,8 +235,8 @@ def _catalog_page_rows(order: Ordering, position: Position | None, size: int) ->
 
 @lru_cache(maxsize=256)
 def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> CompiledQuery:
-    def page(*row_id: int) -> QuerySet:
-        position = Position(row_id[0], row_id[0], before) if row_id else None
+    def page(*row_id: int) -> QuerySet[Any]:
+        position = Position(row_id[0], row_id[0], bool(before)) if row_id else None
         return page_query(
             Book.objects.all(), columns=_BOOK_COLUMNS, ordering=order, position=position,
             page_size=size,
