@@ -10,6 +10,7 @@ from typing import Any
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -83,7 +84,9 @@ class BookImportView(JobsView):
     @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         media_type = request.content_type.split(";")[0].strip()
-        lines = import_lines(request.data, media_type)  # type: ignore[arg-type]  # text parsers: a str
+        if not isinstance(request.data, str):  # no body, so no parser ran: DRF gives {}
+            raise UnsupportedMediaType(media_type or "(none)")
+        lines = import_lines(request.data, media_type)
         try:
             job = job_services.job_submit_import(owner=self.subject(request), lines=lines)
         except job_services.ImportTooLarge as exc:
