@@ -85,8 +85,14 @@ bench-quick: $(STAMP)
 secrets: $(STAMP)
 	@$(BIN)/catalog secrets var/secrets
 
+## ruff (lint, then the formatting check) and mypy on the project's packages: strict, except for
+## those pyproject.toml's [tool.mypy] still checks with mypy's defaults.
+TYPED := catalog_contract config credentials service_http telemetry catalog_client shared_models \
+	gateway rest_service soap_service catalog_cli benchmarks
 lint: $(STAMP)
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy $(TYPED)
 
 ## Regenerate the hashed lock files from pyproject.toml, each valid on Python 3.11 to 3.13:
 ## requirements/runtime.txt (what the image installs) and requirements/dev.txt (everything, what

@@ -76,7 +76,7 @@ def _zeep(endpoints: Endpoints) -> Any | None:
         return None
 
 
-def _client_probe(endpoints: Endpoints, iterations: int):  # type: ignore[no-untyped-def]
+def _client_probe(endpoints: Endpoints, iterations: int):
     zeep_client = _zeep(endpoints)
 
     def probe(scenario: Scenario, ctx: Context, samples: Samples) -> dict[str, float]:

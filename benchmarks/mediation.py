@@ -88,7 +88,10 @@ def measure_mapping(soap_url: str, repeats: int) -> None:
     operation = zeep.Client(soap_url + "/soap12/catalog/?wsdl").service._binding.get("ListBooks")
 
     def hand_rolled() -> list[dict[str, Any]]:
-        return soap_envelopes.book_page(soap_envelopes.answer(body)).books
+        answer = soap_envelopes.answer(body)
+        if isinstance(answer, soap_envelopes.SoapFault):
+            raise RuntimeError(f"ListBooks answered a fault: {answer.code}")
+        return soap_envelopes.book_page(answer).books
 
     same = hand_rolled() == zeep_books(operation, body)
     print(f"ListBooks answer: {PAGE_SIZE} books, {len(body)} bytes; equal values: {same}")

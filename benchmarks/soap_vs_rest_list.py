@@ -52,7 +52,7 @@ async def _measure(target: Target, *, seconds: float, concurrency: int) -> LoadR
     raw = request_for(SCENARIO, target, Context(book_id=1, author_id=1, publisher_id=1, token=""))
     encoded = raw.encode(target.authority)
 
-    async def list_page(connection, _: int) -> int:  # type: ignore[no-untyped-def]
+    async def list_page(connection, _: int) -> int:
         return (await connection.exchange(encoded)).status
 
     result = await run_load(

@@ -15,10 +15,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog_cli.errors import CliError
 from catalog_cli.services import SERVICES, listen_host
+
+if TYPE_CHECKING:
+    import httpx
 
 FINISHED = {"succeeded", "failed", "cancelled"}
 SHOWN_ROW_ERRORS = 20
@@ -44,14 +47,14 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         yield client
 
 
-def _submitted(response: Any) -> str:
+def _submitted(response: httpx.Response) -> str:
     if response.status_code != 202:
         detail = response.json().get("detail") if response.content else ""
         raise CliError(f"the job was refused ({response.status_code}): {detail}")
     return response.headers["Location"]
 
 
-def _follow(client: Any, location: str, what: str) -> dict[str, Any]:
+def _follow(client: httpx.Client, location: str, what: str) -> dict[str, Any]:
     """Poll the job until it ends, drawing its progress."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -59,7 +62,7 @@ def _follow(client: Any, location: str, what: str) -> dict[str, Any]:
     with Progress(*columns, transient=False) as progress:
         bar = progress.add_task(what, total=None)
         while True:
-            job = client.get(location).json()
+            job: dict[str, Any] = client.get(location).json()
             progress.update(bar, total=job["total"], completed=job["done"],
                             description=f"{what} ({job['status']})")  # fmt: skip
             if job["status"] in FINISHED:

@@ -36,7 +36,8 @@ CATALOG = [sys.executable, "-m", "catalog_cli"]
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -53,7 +54,7 @@ class ServerProcess:
     env: dict[str, str]
     log_path: Path
     port: int
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def base_url(self) -> str:

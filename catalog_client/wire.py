@@ -118,7 +118,8 @@ class Connection:
 
     async def _read_chunked(self) -> tuple[bytes, int]:
         assert self._reader is not None
-        chunks, wire = [], 0
+        chunks: list[bytes] = []
+        wire = 0
         while True:
             size_line = await self._reader.readuntil(b"\r\n")
             wire += len(size_line)

@@ -3,6 +3,8 @@
 Values come from config.env (the one reader of the environment). Nothing here reaches the network.
 """
 
+from typing import Any
+
 from config.env import (
     allowed_hosts,
     compression_min_bytes,
@@ -95,7 +97,7 @@ DATABASES = {"default": database_settings()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url()
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

@@ -134,7 +134,7 @@ def database_url() -> str:
     return env_str("DATABASE_URL") or f"sqlite:///{var_dir() / 'catalog.sqlite3'}"
 
 
-def database_settings(url: str | None = None) -> dict[str, Any]:
+def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
     """Django DATABASES['default'] for a SQLite or PostgreSQL (psycopg 3) URL.
 
     SQLite runs in WAL mode with IMMEDIATE transactions so that several gunicorn workers writing at

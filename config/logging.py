@@ -30,7 +30,7 @@ class JsonLineFormatter(OrjsonFormatter):
     Times are RFC 3339 in UTC with milliseconds (logging's own formatTime, in UTC).
     """
 
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]  # typeshed picks its no-argument overload
     default_time_format = "%Y-%m-%dT%H:%M:%S"
     default_msec_format = "%s.%03dZ"
 

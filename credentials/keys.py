@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_list, env_str, is_production, var_dir
@@ -92,7 +93,7 @@ def _ensure_keypair(private_path: Path, public_path: Path) -> None:
     _write_once(public_path, _public_pem(private.public_key()))
 
 
-def _public_pem(public_key: rsa.RSAPublicKey) -> bytes:
+def _public_pem(public_key: PublicKeyTypes) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -72,7 +72,9 @@ class Router:
             return
         await self._ensure_started()
         if is_proxied(scope["path"]):
-            await self.runtime.gateway(scope, receive, send)  # type: ignore[misc]
+            gateway = self.runtime.gateway
+            assert gateway is not None, "_ensure_started() built it"
+            await gateway(scope, receive, send)
             return
         scope["gateway.runtime"] = self.runtime
         await self.django(scope, receive, send)

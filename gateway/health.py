@@ -14,7 +14,8 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.http import JsonResponse
 
 from gateway.errors import GatewayError, map_upstream_errors
 from gateway.runtime import Runtime
@@ -57,8 +58,8 @@ async def _redis(runtime: Runtime) -> dict[str, Any]:
         return {"configured": True, "reachable": False, "error": type(exc).__name__}
 
 
-async def readyz(request: HttpRequest) -> JsonResponse:
-    runtime: Runtime = request.scope["gateway.runtime"]  # type: ignore[attr-defined]
+async def readyz(request: ASGIRequest) -> JsonResponse:
+    runtime: Runtime = request.scope["gateway.runtime"]
     names = list(runtime.upstreams)
     reports = await asyncio.gather(*(_probe(runtime.upstreams[name]) for name in names))
     upstreams = dict(zip(names, reports, strict=True))

@@ -98,7 +98,7 @@ class RetryPolicy:
 
     def backoff_ceiling(self, retry: int) -> float:
         """The upper bound of the full-jitter wait before retry number `retry` (1, 2, ...)."""
-        return min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        return min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
 
 
 class RetryBudget:
@@ -273,6 +273,6 @@ class RetryTransport(httpx.AsyncBaseTransport):
 def _capped(timeouts: dict[str, float | None], remaining: float) -> dict[str, float]:
     phases = ("connect", "read", "write", "pool")
     return {
-        phase: remaining if timeouts.get(phase) is None else min(timeouts[phase], remaining)
+        phase: remaining if (timeout := timeouts.get(phase)) is None else min(timeout, remaining)
         for phase in phases
     }

@@ -8,8 +8,8 @@ from config.base_settings import *
 from config.env import BASE_DIR, compare_page_enabled, env_bool, env_float, env_int, env_str
 from telemetry.tracing import trace_store_enabled
 
-INSTALLED_APPS: list[str] = ["gateway.compare"]
-DATABASES: dict = {}
+INSTALLED_APPS = ["gateway.compare"]
+DATABASES = {}
 SERVICE_NAME = "gateway"
 ROOT_URLCONF = "gateway.urls"
 ASGI_APPLICATION = "gateway.asgi.application"

@@ -120,7 +120,7 @@ def answer(body: bytes) -> etree._Element | SoapFault:
     if content.tag == _FAULT:
         return _fault(content)
     if len(content) != 1:
-        raise MalformedAnswer(f"{content.tag} holds no result")
+        raise MalformedAnswer(f"{content.tag!s} holds no result")
     return content[0]
 
 
@@ -150,22 +150,27 @@ def _int_or_none(text: str | None) -> int | None:
 
 def book(element: etree._Element) -> dict[str, Any]:
     """A tns:Book as REST v2 represents a book: the same keys, order and JSON types."""
-    v = {child.tag[len(_T) :]: child for child in element}
+    v = {etree.QName(child).text[len(_T) :]: child for child in element}
     try:
         return {
-            "id": int(v["id"].text),
+            "id": int(v["id"].text or ""),
             "isbn": v["isbn"].text or "",
             "title": v["title"].text or "",
             "subtitle": v["subtitle"].text or "",
-            "authors": [{"id": int(a[0].text), "name": a[1].text or ""} for a in v["authors"]],
-            "publisher": {"id": int(v["publisher"][0].text), "name": v["publisher"][1].text or ""},
+            "authors": [
+                {"id": int(a[0].text or ""), "name": a[1].text or ""} for a in v["authors"]
+            ],
+            "publisher": {
+                "id": int(v["publisher"][0].text or ""),
+                "name": v["publisher"][1].text or "",
+            },
             "genres": [{"slug": g[0].text or "", "name": g[1].text or ""} for g in v["genres"]],
             "published_date": v["published_date"].text,
             "language": v["language"].text or "",
-            "pages": int(v["pages"].text),
+            "pages": int(v["pages"].text or ""),
             "price": {"amount": v["price"][0].text, "currency": v["price"][1].text},
             "description": v["description"].text or "",
-            "version": int(v["version"].text),
+            "version": int(v["version"].text or ""),
             "created_at": v["created_at"].text,
             "updated_at": v["updated_at"].text,
         }

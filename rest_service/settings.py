@@ -1,6 +1,7 @@
 """REST service settings: the shared base plus DRF, JWT issuing, OpenAPI and the admin."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -66,7 +67,7 @@ REST_FRAMEWORK = {
 JWT_ACCESS_MINUTES = env_int("JWT_ACCESS_MINUTES", 15)
 JWT_REFRESH_HOURS = env_int("JWT_REFRESH_HOURS", 24)
 JWT_LEEWAY_SECONDS = env_int("JWT_LEEWAY_SECONDS", 30)
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {
     "ALGORITHM": "RS256",
     "SIGNING_KEY": private_key_pem(),
     "VERIFYING_KEY": public_key_pem(),

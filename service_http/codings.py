@@ -124,7 +124,8 @@ def compressible(content_type: str | None) -> bool:
 
 def compress(body: bytes, coding: str) -> bytes:
     if coding == BR:
-        return brotli.compress(body, quality=BROTLI_QUALITY)
+        compressed: bytes = brotli.compress(body, quality=BROTLI_QUALITY)
+        return compressed
     if coding == GZIP:
         return _gzip(body)
     raise ValueError(f"cannot compress in {coding!r}")

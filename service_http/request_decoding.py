@@ -46,7 +46,7 @@ class DecodingStream:
         self._buffer = b""
         self._done = False
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
         wanted = size if size is not None and size >= 0 else None
         parts = [self._buffer]
         have = len(self._buffer)
@@ -90,7 +90,7 @@ class RequestDecodingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         header = request.META.get("HTTP_CONTENT_ENCODING", "")
         if header.strip() and header.strip().lower() != codings.IDENTITY:
-            request._stream = DecodingStream(
+            request._stream = DecodingStream(  # type: ignore[assignment]  # read-only, not a BinaryIO
                 request._stream, header, settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             )
             # Django checks a declared length against the limit; the decoded one is unknown.

@@ -22,11 +22,12 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.headers.get("X-Request-ID", "")
-        request.request_id = offered if _ACCEPTABLE.match(offered) else uuid.uuid4().hex
-        bound = log_context.bind(request.request_id, request.headers.get("traceparent"))
+        request_id = offered if _ACCEPTABLE.match(offered) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # read back by getattr
+        bound = log_context.bind(request_id, request.headers.get("traceparent"))
         try:
             response = self.get_response(request)
         finally:
             log_context.unbind(bound)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response

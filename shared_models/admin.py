@@ -1,8 +1,11 @@
 """Operator access to the catalog. Edits here bypass the service layer's messages but not the
 database constraints, and still bump a book's version so API clients holding an ETag notice."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import F
+from django.http import HttpRequest
 
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 
@@ -40,7 +43,7 @@ class BookAdmin(admin.ModelAdmin):
     inlines = [BookAuthorInline, BookGenreInline]
     show_full_result_count = False
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Book, form: Any, change: bool) -> None:
         if change:
             obj.version = F("version") + 1
         super().save_model(request, obj, form, change)

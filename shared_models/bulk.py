@@ -9,6 +9,7 @@ must be referred to (`next_id`), and `sync_sequences` moves PostgreSQL's id sequ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
@@ -22,7 +23,9 @@ def _column_list(columns: Sequence[str]) -> str:
     return ", ".join(connection.ops.quote_name(column) for column in columns)
 
 
-def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+def insert_rows(
+    model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
     """Insert `rows` (tuples in `columns` order) into `model`'s table in the open transaction."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -41,7 +44,8 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple
 def next_id(model: type[Model]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_table(model)}")
-        return cursor.fetchone()[0]
+        next_value: int = cursor.fetchone()[0]
+        return next_value
 
 
 def sync_sequences(*models: type[Model]) -> None:

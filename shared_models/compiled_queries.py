@@ -41,7 +41,7 @@ class _Plan:
 
     @classmethod
     def compile(
-        cls, build: Callable[..., QuerySet], arity: int, connection: BaseDatabaseWrapper
+        cls, build: Callable[..., QuerySet[Any]], arity: int, connection: BaseDatabaseWrapper
     ) -> _Plan:
         sentinels = [_FIRST_SENTINEL + index for index in range(arity)]
         compiler = build(*sentinels).query.get_compiler(connection=connection)
@@ -56,13 +56,15 @@ class _Plan:
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         return cls(sql, tuple(parameters), slots, compiler, compiler.get_converters(fields))
 
-    def rows(self, connection: BaseDatabaseWrapper, arguments: Sequence[int]) -> list[tuple]:
+    def rows(
+        self, connection: BaseDatabaseWrapper, arguments: Sequence[int]
+    ) -> list[tuple[Any, ...]]:
         parameters = list(self.parameters)
         for position, index in self.slots:
             parameters[position] = int(arguments[index])
         with connection.cursor() as cursor:
             cursor.execute(self.sql, parameters)
-            rows = cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
         if not self.converters:
             return rows
         return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
@@ -75,12 +77,12 @@ class CompiledQuery:
     converters it holds are never shared between threads.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], *, arity: int = 1) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any]], *, arity: int = 1) -> None:
         self._build = build
         self._arity = arity
         self._plans: WeakKeyDictionary[BaseDatabaseWrapper, _Plan] = WeakKeyDictionary()
 
-    def rows(self, *arguments: int) -> list[tuple]:
+    def rows(self, *arguments: int) -> list[tuple[Any, ...]]:
         """The query's rows, as `values_list()` would return them, for these arguments."""
         if len(arguments) != self._arity:
             raise TypeError(f"expected {self._arity} arguments, got {len(arguments)}")

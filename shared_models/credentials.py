@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from shared_models.models import WsSecuritySecret
 
@@ -36,12 +36,12 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def set_digest_secret(user: AbstractBaseUser, secret: str) -> None:
+def set_digest_secret(user: User, secret: str) -> None:
     token = _fernet(settings.SECRET_KEY).encrypt(secret.encode()).decode()
     WsSecuritySecret.objects.update_or_create(user=user, defaults={"encrypted_secret": token})
 
 
-def digest_secret(user: AbstractBaseUser) -> str | None:
+def digest_secret(user: User) -> str | None:
     """The user's digest secret, or None if they have none (or it was sealed with another key)."""
     token = (
         WsSecuritySecret.objects.filter(user=user)

@@ -108,7 +108,9 @@ def _run_import(job: Job, claim: uuid.UUID, clock: Clock) -> None:
         Path(job.input_path).unlink(missing_ok=True)
 
 
-def _import_batch(job_id: Any, claim: uuid.UUID, entries: list[dict], clock: Clock) -> bool:
+def _import_batch(
+    job_id: Any, claim: uuid.UUID, entries: list[dict[str, Any]], clock: Clock
+) -> bool:
     """One transaction: the batch's books, its row errors and the job's progress. False when
     the run must stop (cancelled, or its claim was taken over)."""
     with transaction.atomic():
@@ -130,7 +132,7 @@ def _import_batch(job_id: Any, claim: uuid.UUID, entries: list[dict], clock: Clo
     return True
 
 
-def _import_lines(job: Job, entries: list[dict], clock: Clock) -> list[JobRowError]:
+def _import_lines(job: Job, entries: list[dict[str, Any]], clock: Clock) -> list[JobRowError]:
     """Create the batch's books with the create rule (services.books_insert); the refused lines'
     errors, named as the client named the fields."""
     readable = [entry for entry in entries if not entry["errors"]]

@@ -6,12 +6,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from shared_models.errors import NotFound
 from shared_models.job_models import Job, JobRowError, WebhookDelivery, WebhookEndpoint
+
+_Owned = TypeVar("_Owned", Job, WebhookEndpoint)
 
 MAX_ROW_ERRORS_SHOWN = 1000
 
@@ -67,7 +70,7 @@ def is_staff(subject: str) -> bool:
     return get_user_model().objects.filter(pk=int(subject), is_staff=True).exists()
 
 
-def _visible(queryset: Any, subject: str) -> Any:
+def _visible(queryset: QuerySet[_Owned], subject: str) -> QuerySet[_Owned]:
     return queryset if is_staff(subject) else queryset.filter(owner=subject)
 
 

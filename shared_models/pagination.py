@@ -142,13 +142,13 @@ def _beyond(ordering: Ordering, position: Position, *, backwards: bool) -> Q:
 
 
 def page_query(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     position: Position | None,
     page_size: int,
-) -> QuerySet:
+) -> QuerySet[Any]:
     """`queryset.values_list(*columns)` from `position` on: page_size + 1 rows, the extra row
     only telling whether another page exists."""
     backwards = bool(position and position.before)
@@ -161,13 +161,13 @@ def page_query(
 
 
 def paginate(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     cursor: str | None,
     page_size: int,
-) -> tuple[list[tuple], str | None, str | None]:
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     """Fetch one page of `queryset.values_list(*columns)`: (rows, next_cursor, previous_cursor).
 
     `columns` must include "id" and the ordering field. One query.
@@ -181,13 +181,13 @@ def paginate(
 
 
 def page_of(
-    rows: list[tuple],
+    rows: list[tuple[Any, ...]],
     *,
     columns: Sequence[str],
     ordering: Ordering,
     position: Position | None,
     page_size: int,
-) -> tuple[list[tuple], str | None, str | None]:
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     """The rows `page_query` fetched, in reading order, with the cursors on either side."""
     backwards = bool(position and position.before)
     more = len(rows) > page_size
@@ -198,7 +198,7 @@ def page_of(
         return rows, None, None
     key_index, id_index = columns.index(ordering.field), columns.index("id")
 
-    def cursor_at(row: tuple, *, before: bool) -> str:
+    def cursor_at(row: tuple[Any, ...], *, before: bool) -> str:
         return encode_cursor(ordering, row[key_index], row[id_index], before=before)
 
     has_next = more if not backwards else True

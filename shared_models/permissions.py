@@ -3,14 +3,24 @@ WS-Security users, the gateway checks them per route class."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Protocol
 
 from credentials.tokens import CATALOG_READ, CATALOG_WRITE
 
-__all__ = ["CATALOG_READ", "CATALOG_WRITE", "may_write", "scopes_for"]
+__all__ = ["CATALOG_READ", "CATALOG_WRITE", "Account", "may_write", "scopes_for"]
 
 
-def scopes_for(user: AbstractBaseUser | AnonymousUser) -> tuple[str, ...]:
+class Account(Protocol):
+    """What the scopes depend on: Django's User and AnonymousUser both have it."""
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_staff(self) -> bool: ...
+
+
+def scopes_for(user: Account) -> tuple[str, ...]:
     """Staff edit the catalog; every other active user reads it."""
     if not user.is_active:
         return ()

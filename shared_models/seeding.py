@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -99,7 +100,8 @@ def clear_catalog() -> None:
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
     values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights=weights)[0]
+    choice: str = rng.choices(values, weights=weights)[0]
+    return choice
 
 
 def _title(rng: random.Random) -> tuple[str, str]:
@@ -215,7 +217,9 @@ def _seed_books(
     genre_ids: list[int],
 ) -> None:
     span = (LATEST - EARLIEST).days
-    books, author_links, genre_links = [], [], []
+    books: list[tuple[Any, ...]] = []
+    author_links: list[tuple[int, int, int]] = []
+    genre_links: list[tuple[int, int]] = []
     for index in indexes:
         book_id = first_book_id + index
         title, subtitle = _title(rng)

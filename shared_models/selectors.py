@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -101,12 +102,12 @@ def _checked(criteria: BookFilter) -> BookFilter:
     return replace(criteria, **clean_fields(given, _CRITERIA_CLEANERS, required=()))
 
 
-def genres_with_slug(slug: str) -> QuerySet:
+def genres_with_slug(slug: str) -> QuerySet[Genre]:
     """The genre named `slug`; none, without a query, for a slug no genre can have."""
     return Genre.objects.filter(slug=slug) if is_slug(slug) else Genre.objects.none()
 
 
-def _filtered_books(criteria: BookFilter) -> QuerySet:
+def _filtered_books(criteria: BookFilter) -> QuerySet[Book]:
     """Relations are tested with EXISTS, not joins, so a book never appears twice in a page."""
     criteria = _checked(criteria)
     books = Book.objects.all()
@@ -149,14 +150,14 @@ def _isbn_filter_value(isbn: str) -> str:
 def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
     """The authors (in credit order) and the genres of `count` books, compiled once per count."""
 
-    def authors(*ids: int) -> QuerySet:
+    def authors(*ids: int) -> QuerySet[Any]:
         return (
             BookAuthor.objects.filter(book_id__in=ids)
             .order_by("book_id", "position")
             .values_list("book_id", "author_id", "author__name")
         )
 
-    def genres(*ids: int) -> QuerySet:
+    def genres(*ids: int) -> QuerySet[Any]:
         return (
             BookGenre.objects.filter(book_id__in=ids)
             .order_by("book_id", "genre__slug")
@@ -166,7 +167,7 @@ def _credits_of(count: int) -> tuple[CompiledQuery, CompiledQuery]:
     return CompiledQuery(authors, arity=count), CompiledQuery(genres, arity=count)
 
 
-def _book_records(rows: Iterable[tuple]) -> list[BookRecord]:
+def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
     rows = list(rows)
     ids = [row[0] for row in rows]
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
@@ -225,7 +226,8 @@ def book_version(*, book_id: int) -> int:
     rows = _BOOK_VERSION.rows(book_id) if book_id in _BIGINT else []
     if not rows:
         raise NotFound("Book", book_id)
-    return rows[0][0]
+    version: int = rows[0][0]
+    return version
 
 
 def book_get_by_isbn(*, isbn: str) -> BookRecord:
@@ -262,7 +264,9 @@ def book_list(
     return Page(_book_records(rows), next_cursor, previous_cursor)
 
 
-def _catalog_page_rows(order: Ordering, position: Position | None, size: int) -> list[tuple]:
+def _catalog_page_rows(
+    order: Ordering, position: Position | None, size: int
+) -> list[tuple[Any, ...]]:
     """A page of the whole, unfiltered catalog, the most requested list: its query has no
     parameter but the cursor's id, so it is compiled once per ordering and page size."""
     before = None if position is None else position.before
@@ -272,8 +276,8 @@ def _catalog_page_rows(order: Ordering, position: Position | None, size: int) ->
 
 @lru_cache(maxsize=256)
 def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> CompiledQuery:
-    def page(*row_id: int) -> QuerySet:
-        position = Position(row_id[0], row_id[0], before) if row_id else None
+    def page(*row_id: int) -> QuerySet[Any]:
+        position = Position(row_id[0], row_id[0], bool(before)) if row_id else None
         return page_query(
             Book.objects.all(), columns=_BOOK_COLUMNS, ordering=order, position=position,
             page_size=size,
@@ -282,7 +286,12 @@ def _catalog_page_query(order: Ordering, before: bool | None, size: int) -> Comp
     return CompiledQuery(page, arity=0 if before is None else 1)
 
 
-def _by_id_page(queryset: QuerySet, columns: tuple[str, ...], cursor, page_size) -> tuple:
+def _by_id_page(
+    queryset: QuerySet[Any],
+    columns: tuple[str, ...],
+    cursor: str | None,
+    page_size: int | str | None,
+) -> tuple[list[tuple[Any, ...]], str | None, str | None]:
     order = parse_ordering(None, {"id": ("id", int)}, "id")
     return paginate(
         queryset, columns=columns, ordering=order, cursor=cursor,

@@ -221,10 +221,10 @@ def books_insert(
         with transaction.atomic():
             ids = _write_books([cleaned[index] for index in valid], known)
     except IntegrityError:
-        return [*_one_by_one(rows, outcomes, valid, clock)]
+        return [*_one_by_one(rows, outcomes, clock)]
     for index, book_id in zip(valid, ids, strict=True):
         outcomes[index] = book_id
-    return outcomes  # type: ignore[return-value]
+    return outcomes  # type: ignore[return-value]  # every None is now an id
 
 
 def _write_books(books: list[dict[str, Any]], known: _KnownReferences) -> list[int]:
@@ -243,10 +243,12 @@ def _write_books(books: list[dict[str, Any]], known: _KnownReferences) -> list[i
 
 
 def _one_by_one(
-    rows: Sequence[Mapping[str, Any]], outcomes: list, valid: list[int], clock: Clock
+    rows: Sequence[Mapping[str, Any]],
+    outcomes: list[int | ValidationError | None],
+    clock: Clock,
 ) -> Iterator[int | ValidationError]:
     for index, outcome in enumerate(outcomes):
-        if index not in valid:
+        if outcome is not None:  # refused before the write
             yield outcome
             continue
         try:
@@ -297,7 +299,7 @@ def book_delete(*, book_id: int, expected_version: int | None) -> None:
     Book.objects.filter(pk=book_id).delete()
 
 
-def _at_version(book_id: int, version: int | None) -> QuerySet:
+def _at_version(book_id: int, version: int | None) -> QuerySet[Book]:
     books = Book.objects.filter(pk=book_id)
     return books if version is None else books.filter(version=version)
 
@@ -414,7 +416,7 @@ def genre_delete(*, slug: str) -> None:
 
 
 def _exists(model: type[Model], pk: int) -> bool:
-    return model.objects.filter(pk=pk).exists()
+    return model._default_manager.filter(pk=pk).exists()
 
 
 def _delete_unreferenced(
@@ -423,7 +425,7 @@ def _delete_unreferenced(
     _check_constraints_immediately()
     try:
         with transaction.atomic():
-            deleted, _ = model.objects.filter(pk=pk).delete()
+            deleted, _ = model._default_manager.filter(pk=pk).delete()
     except (ProtectedError, IntegrityError):  # IntegrityError: a book naming it was just written
         raise InUse(resource, shown_as or pk) from None
     if not deleted:

@@ -80,14 +80,14 @@ def text(*, max_length: int, required: bool) -> Cleaner:
             return ""
         if not isinstance(value, str):
             raise FieldError("Must be a string.")
-        value = value.strip()
-        if required and not value:
+        stripped = value.strip()
+        if required and not stripped:
             raise FieldError("Must not be blank.")
-        if _NOT_XML_CHARACTER.search(value):
+        if _NOT_XML_CHARACTER.search(stripped):
             raise FieldError("Must not contain control characters.")
-        if len(value) > max_length:
+        if len(stripped) > max_length:
             raise FieldError(f"Must be at most {max_length} characters.")
-        return value
+        return stripped
 
     return clean
 
@@ -138,7 +138,7 @@ def _is_whole(value: float | Decimal) -> bool:
     finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
     if not finite:
         return False
-    if abs(value) >= _ID_BOUND:
+    if not -_ID_BOUND < value < _ID_BOUND:
         raise FieldError("Is out of range.")
     return value == int(value)
 
@@ -215,7 +215,7 @@ clean_country = code_from(_country_codes, upper=True, what="an ISO 3166-1 alpha-
 
 
 def clean_slug(value: Any) -> str:
-    if not is_slug(value):
+    if not isinstance(value, str) or not is_slug(value):
         raise FieldError("Must be a slug: lowercase letters, digits and single hyphens, max 50.")
     return value
 

@@ -12,7 +12,7 @@ each time, for at most WEBHOOK_RETRY_FOR_SECONDS since the event.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import orjson
@@ -60,7 +60,7 @@ def deliver(*, message_id: str, clock: Clock = system_clock) -> None:
             deliver_webhook.using(run_after=retry_at).enqueue(message_id=message_id)
 
 
-def _retry_at(delivery: WebhookDelivery, clock: Clock):
+def _retry_at(delivery: WebhookDelivery, clock: Clock) -> datetime | None:
     delay = settings.WEBHOOK_RETRY_BASE_SECONDS * 2**delivery.attempts
     retry_at = clock.now() + timedelta(seconds=delay)
     give_up_at = delivery.created_at + timedelta(seconds=settings.WEBHOOK_RETRY_FOR_SECONDS)

@@ -74,7 +74,7 @@ def resolve_target(url: str) -> Target:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise TargetRefused(f"The host {host!r} does not resolve.") from None
-    address = found[0][4][0]
+    address = str(found[0][4][0])  # an IPv6 socket address is typed (str, int, int, int)
     refusal = address_refusal(ipaddress.ip_address(address))
     if refusal:
         raise TargetRefused(f"The host {host!r} resolves to {address}, {refusal}.")

@@ -61,10 +61,10 @@ def book_into(element: etree._Element, book: BookRecord) -> None:
     sub(publisher, tag["id"]).text = str(book.publisher.id)
     sub(publisher, tag["name"]).text = _text(book.publisher.name)
     genres = sub(element, tag["genres"])
-    for ref in book.genres:
+    for genre_ref in book.genres:
         genre = sub(genres, tag["genre"])
-        sub(genre, tag["slug"]).text = _text(ref.slug)
-        sub(genre, tag["name"]).text = _text(ref.name)
+        sub(genre, tag["slug"]).text = _text(genre_ref.slug)
+        sub(genre, tag["name"]).text = _text(genre_ref.name)
     sub(element, tag["published_date"]).text = book.published_date.isoformat()
     sub(element, tag["language"]).text = _text(book.language)
     sub(element, tag["pages"]).text = str(book.pages)
@@ -79,6 +79,8 @@ def book_into(element: etree._Element, book: BookRecord) -> None:
 
 class FastBookSerializer:
     """Protocol mixin: Book elements are written from BookRecords by `book_into`."""
+
+    serialization_handlers: dict[Any, Any]  # the Spyne protocol's, which this is mixed into
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,9 +114,9 @@ def _book_bytes(book: BookRecord, out: list[str]) -> None:
         f"</tns:authors><tns:publisher><tns:id>{publisher.id}</tns:id>"
         f"<tns:name>{esc(publisher.name)}</tns:name></tns:publisher><tns:genres>"
     )
-    for ref in book.genres:
+    for genre in book.genres:
         out.append(
-            f"<tns:genre><tns:slug>{esc(ref.slug)}</tns:slug><tns:name>{esc(ref.name)}</tns:name>"
+            f"<tns:genre><tns:slug>{esc(genre.slug)}</tns:slug><tns:name>{esc(genre.name)}</tns:name>"
             "</tns:genre>"
         )
     out.append(

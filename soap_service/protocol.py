@@ -17,6 +17,7 @@ Spyne's generic one and are what the fast path is tested against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -56,6 +57,11 @@ _ENVELOPES = frozenset({f"{{{NS_SOAP11_ENV}}}Envelope", f"{{{NS_SOAP12_ENV}}}Env
 class _CatalogSoapMixin:
     soap12 = False
     content_types: frozenset[str] = frozenset()
+    # What the Spyne protocol this is mixed into (Soap11, Soap12) provides.
+    ns_soap_env: str
+    app: Any
+    validation_schema: Any
+    gen_members_parent: Callable[..., None]
 
     # -- input -------------------------------------------------------------------------------
 
@@ -122,7 +128,7 @@ class _CatalogSoapMixin:
                 continue
             if not self._addressed_to_us(block) or block.tag in UNDERSTOOD_HEADERS:
                 continue
-            raise MustUnderstandFault(f"The header {block.tag} is mandatory but not understood.")
+            raise MustUnderstandFault(f"The header {block.tag!s} is mandatory but not understood.")
 
     def _addressed_to_us(self, block: etree._Element) -> bool:
         if self.soap12:

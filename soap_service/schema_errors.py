@@ -56,8 +56,9 @@ def field_error(
         expected = _EXPANDED_NAME.findall(missing.group(1))
         required = _required_among(_type_at(message_type, names), expected) or expected[-1:]
         return ".".join([*names, *required[:1]]), REQUIRED_MESSAGE
-    if (unexpected := _UNEXPECTED_CHILD.search(message)) and names:
-        present = {etree.QName(child).localname for child in _children(element.getparent())}
+    parent = element.getparent()
+    if (unexpected := _UNEXPECTED_CHILD.search(message)) and names and parent is not None:
+        present = {etree.QName(child).localname for child in _children(parent)}
         expected = _EXPANDED_NAME.findall(unexpected.group(1))
         absent = [name for name in expected if name not in present]
         if required := _required_among(_type_at(message_type, names[:-1]), absent):
@@ -91,7 +92,7 @@ def _children(element: etree._Element) -> list[etree._Element]:
     return list(element.iterchildren(etree.Element))
 
 
-def _local_names(document: etree._Element, element: etree._Element) -> list[str]:
+def _local_names(document: etree._Element, element: etree._Element | None) -> list[str]:
     """Local names from below the operation element down to `element`."""
     names = []
     while element is not document and element is not None:

@@ -254,7 +254,9 @@ class GenreInput(ComplexModel):
     ]
 
 
-def _page_type(name: str, item: type[ComplexModel], items_field: str, member: str) -> type:
+def _page_type(
+    name: str, item: type[ComplexModel], items_field: str, member: str
+) -> type[ComplexModel]:
     """A page of a keyset-paginated list: the items plus opaque cursors for either direction."""
 
     class PageType(ComplexModel):

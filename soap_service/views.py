@@ -65,7 +65,7 @@ class SoapView:
         if response.status_code >= 400:
             # Every fault was logged once already (application.answer_fault); SOAP 1.1 answers
             # client faults with 500, which Django's request logger would report as errors.
-            response._has_been_logged = True
+            response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag
         return response
 
     def _respond(self, request: HttpRequest) -> HttpResponse:

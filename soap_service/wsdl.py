@@ -81,7 +81,7 @@ def canonical(document: bytes) -> bytes:
 
 def _declaration_key(declaration: etree._Element) -> tuple[int, str, str]:
     return (
-        _SCHEMA_ORDER.get(declaration.tag, len(_SCHEMA_ORDER)),
+        _SCHEMA_ORDER.get(str(declaration.tag), len(_SCHEMA_ORDER)),
         declaration.get("name") or "",
         declaration.get("namespace") or "",
     )

@@ -37,7 +37,7 @@ def registry() -> CollectorRegistry:
     if not directory:
         return REGISTRY
     collected = CollectorRegistry()
-    MultiProcessCollector(collected, path=directory)
+    MultiProcessCollector(collected, path=directory)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
     return collected
 
 

@@ -66,7 +66,7 @@ def count_ws_security(outcome: str) -> None:
 
 def name_route(request: HttpRequest, route: str, version: str) -> None:
     """For a view whose URL does not name what it serves (the SOAP endpoint: the operation)."""
-    request.metrics_route = (route, version)
+    request.metrics_route = (route, version)  # type: ignore[attr-defined]  # read back by getattr
 
 
 class _QueryClock:
@@ -112,7 +112,7 @@ class MetricsMiddleware:
 
 def route_of(request: HttpRequest) -> tuple[str, str]:
     """(route, version) as the metrics label a request (and tracing names its span)."""
-    named = getattr(request, "metrics_route", None)
+    named: tuple[str, str] | None = getattr(request, "metrics_route", None)
     if named is not None:
         return named
     match = request.resolver_match

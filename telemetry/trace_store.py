@@ -45,6 +45,7 @@ class SpanFileExporter(SpanExporter):
 
 def _as_dict(span: ReadableSpan, service: str) -> dict[str, Any]:
     context = span.get_span_context()
+    assert context is not None, "a recorded span has a context"
     parent = span.parent
     return {
         "trace_id": f"{context.trace_id:032x}",
@@ -67,7 +68,7 @@ def _plain(value: Any) -> Any:
 def read_trace(directory: Path, trace_id: str) -> list[dict[str, Any]]:
     """Every stored span of one trace, earliest first."""
     needle = f'"trace_id":"{trace_id}"'.encode()
-    spans = []
+    spans: list[dict[str, Any]] = []
     for path in sorted(directory.glob("*.jsonl*")):
         try:
             content = path.read_bytes()
@@ -87,7 +88,8 @@ def find_trace_id(directory: Path, request_id: str) -> str | None:
             continue
         for line in content.splitlines():
             if needle in line:
-                return orjson.loads(line)["trace_id"]
+                trace_id: str = orjson.loads(line)["trace_id"]
+                return trace_id
     return None
 
 

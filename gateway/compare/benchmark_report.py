@@ -80,7 +80,8 @@ def rendered_markdown(folder: Path) -> SafeString:
         missing = f"No benchmark report yet: the report folder has no {REPORT}."
         raise ReportUnavailable(missing) from None
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return mark_safe(parser.render(text))
+    html: str = parser.render(text)
+    return mark_safe(html)
 
 
 def report_file(folder: Path, name: str) -> Path | None:

@@ -8,6 +8,7 @@ and the page shows how each protocol says it.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django import forms
 
@@ -77,8 +78,8 @@ class OperationForm(forms.Form):
     currency = forms.CharField(label="Currency (ISO 4217)", max_length=8, initial="EUR",
                                required=False)  # fmt: skip
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["isbn"].initial = fresh_isbn()
 
     def groups(self) -> list[dict[str, object]]:

@@ -56,7 +56,8 @@ def _tag(markup: str) -> str:
 
 
 def xml_html(text: str) -> SafeString:
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for match in _XML_MARKUP.finditer(text):
         parts.append(escape(text[position : match.start()]))
         parts.append(_tag(match.group()))

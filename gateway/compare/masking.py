@@ -19,7 +19,7 @@ MASK = "••••••••"
 
 class Secrets:
     def __init__(self, values: Iterable[str]) -> None:
-        forms = set()
+        forms: set[str] = set()
         for value in values:
             if value:
                 forms.update((value, escape(value), json.dumps(value)[1:-1]))

@@ -4,7 +4,7 @@ production unless enabled), and settings are read per request, never at import."
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
@@ -27,7 +27,7 @@ STATIC_FILES = {"compare.css": "text/css; charset=utf-8",
                 "compare.js": "text/javascript; charset=utf-8"}  # fmt: skip
 _ANY_ADDRESS = {"", "0.0.0.0", "::"}
 
-View = Callable[..., Awaitable[HttpResponse]]
+View = Callable[..., Coroutine[Any, Any, HttpResponse]]
 
 
 def page_enabled(view: View) -> View:

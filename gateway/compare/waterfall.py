@@ -70,7 +70,8 @@ def _has_service_spans(spans: list[dict[str, Any]]) -> bool:
 
 
 def _from_gateway(span: dict[str, Any]) -> bool:
-    return span["service"].endswith("gateway")
+    service: str = span["service"]
+    return service.endswith("gateway")
 
 
 def _is_sql(span: dict[str, Any]) -> bool:

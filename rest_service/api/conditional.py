@@ -42,7 +42,7 @@ def not_modified(request: Request, version: int) -> bool:
     return tags == ["*"] or version in {_version(tag.removeprefix("W/")) for tag in tags}
 
 
-def expected_version(request: Request, *, current: Callable[[], int], label: str) -> int | None:
+def expected_version(request: Request, *, current: Callable[[], int], label: object) -> int | None:
     """The version If-Match lets this write apply to; None for `*` (any current version, RFC 9110
     13.1.1: the write applies as long as the book exists, even if another write lands first).
 

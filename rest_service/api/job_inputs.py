@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 import orjson
@@ -37,8 +37,11 @@ class ImportTooLarge(APIException):
 class _TextBodyParser(BaseParser):
     """The body as text, at most JOB_IMPORT_MAX_BYTES of it (413 beyond, before any work)."""
 
-    def parse(
-        self, stream: IO[bytes], media_type: str | None = None, parser_context: dict | None = None
+    def parse(  # type: ignore[override]  # the data is the import's text, not a mapping
+        self,
+        stream: IO[bytes] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> str:
         limit = settings.JOB_IMPORT_MAX_BYTES
         body = stream.read(limit + 1) if stream is not None else b""

@@ -5,6 +5,7 @@ Django's `request.body`, which enforces DATA_UPLOAD_MAX_MEMORY_SIZE (413 beyond 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO, Any
 
 import orjson
@@ -14,7 +15,10 @@ from rest_framework.parsers import JSONParser
 
 class ORJSONParser(JSONParser):
     def parse(
-        self, stream: IO[bytes], media_type: str | None = None, parser_context: dict | None = None
+        self,
+        stream: IO[bytes],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         try:
             return orjson.loads(stream.read())

@@ -127,8 +127,9 @@ def _drf(exc: drf.APIException) -> tuple[int, str, dict[str, Any], dict[str, str
         headers["WWW-Authenticate"] = (
             f'{WWW_AUTHENTICATE}, error="insufficient_scope", scope="catalog:write"'
         )
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+    wait = exc.wait if isinstance(exc, drf.Throttled) else None  # type: ignore[attr-defined]  # DRF sets it; stubs omit it
+    if wait is not None:
+        headers["Retry-After"] = str(max(1, int(wait + 0.999)))
     return exc.status_code, code, extensions, headers
 
 
@@ -141,8 +142,8 @@ def _drf_code(exc: drf.APIException) -> str:
     codes = exc.get_codes()
     if isinstance(codes, str):
         return codes
-    if isinstance(exc.detail, Mapping) and isinstance(exc.detail.get("code"), str):
-        return exc.detail["code"]  # simplejwt's InvalidToken carries a dict
+    if isinstance(exc.detail, Mapping) and isinstance(code := exc.detail.get("code"), str):
+        return code  # simplejwt's InvalidToken carries a dict
     return exc.default_code
 
 

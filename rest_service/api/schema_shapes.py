@@ -64,7 +64,7 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text="What went wrong this time.")
     instance = serializers.CharField(help_text="The request path.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # documents a body, never validates
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation problems only: field (as the client named it) -> messages.",

@@ -62,19 +62,19 @@ class _SignedWithKid:
 
 class CatalogAccessToken(_SignedWithKid, AccessToken):
     @property
-    def lifetime(self) -> timedelta:  # type: ignore[override]
+    def lifetime(self) -> timedelta:  # type: ignore[override]  # a class attribute upstream
         return simplejwt.api_settings.ACCESS_TOKEN_LIFETIME
 
 
-class CatalogRefreshToken(_SignedWithKid, RefreshToken):
+class CatalogRefreshToken(_SignedWithKid, RefreshToken):  # type: ignore[misc]  # for_user clashes in simplejwt's stubs
     access_token_class = CatalogAccessToken
 
     @property
-    def lifetime(self) -> timedelta:  # type: ignore[override]
+    def lifetime(self) -> timedelta:  # type: ignore[override]  # a class attribute upstream
         return simplejwt.api_settings.REFRESH_TOKEN_LIFETIME
 
     @property
-    def access_token(self) -> CatalogAccessToken:
+    def access_token(self) -> AccessToken:
         access = super().access_token
         access["scope"] = " ".join(scopes_for(_token_user(self)))
         return access
@@ -104,7 +104,7 @@ class TokenRefreshSerializer(serializers.TokenRefreshSerializer):
 class _TokenView:
     www_authenticate_realm = "catalog"
     schema_tag = "tokens"
-    extra_problems = {"post": (400, 401)}
+    extra_problems: dict[str, tuple[int, ...]] = {"post": (400, 401)}
     request_shape: type = schema_shapes.TokenRefreshSerializer
     response_shape: type = schema_shapes.TokenPairSerializer
 

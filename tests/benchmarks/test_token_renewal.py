@@ -17,7 +17,7 @@ def test_a_run_whose_first_token_has_expired_still_measures_every_write(tmp_path
     with live_stack(tmp_path, books=20, env=BENCH_ENVIRONMENT) as stack:
         endpoints = Endpoints(stack.url("rest"), stack.url("soap"), stack.url("gateway"))
 
-        async def run():  # type: ignore[no-untyped-def]
+        async def run():
             ctx = await discover_context(endpoints, DEMO_EDITOR)
             ctx.token = "expired.long.ago"
             return await run_scenarios(

@@ -166,7 +166,7 @@ def harness_factory(gateway_settings):
     ) -> Any:
         async def main() -> Any:
             harness = GatewayHarness(
-                runtime=None,  # type: ignore[arg-type]
+                runtime=None,  # type: ignore[arg-type]  # set just below, once the fakes exist
                 rest=rest or FakeUpstream(),
                 soap=soap or FakeUpstream(),
                 issuer=issuer or FakeIssuer(),

@@ -25,7 +25,7 @@ def _forget_renderer_context(response: Response) -> None:
     dicts stayed alive until the garbage collector's next pass, which then had to walk them all.
     Without those references, the response and its data are freed as soon as the server is done
     with them."""
-    response.renderer_context = {}
+    response.renderer_context = {}  # type: ignore[attr-defined]  # DRF sets it; stubs omit it
 
 
 class CatalogViewSet(ViewSet):

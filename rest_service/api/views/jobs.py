@@ -4,11 +4,13 @@ file, `DELETE` to cancel. A job is its owner's (and staff's): to anyone else it 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -81,8 +83,10 @@ class BookImportView(JobsView):
     )
     @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
-        text = request.data if isinstance(request.data, str) else ""  # no body: DRF gives {}
-        lines = import_lines(text, request.content_type.split(";")[0].strip())
+        media_type = request.content_type.split(";")[0].strip()
+        if not isinstance(request.data, str):  # no body, so no parser ran: DRF gives {}
+            raise UnsupportedMediaType(media_type or "(none)")
+        lines = import_lines(request.data, media_type)
         try:
             job = job_services.job_submit_import(owner=self.subject(request), lines=lines)
         except job_services.ImportTooLarge as exc:
@@ -106,7 +110,7 @@ class BookExportView(JobsView):
     @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         filters = request.data if request.data else request.query_params
-        criteria = book_filter(filters if hasattr(filters, "keys") else {})
+        criteria = book_filter(filters if isinstance(filters, Mapping) else {})
         return accepted(
             request, job_services.job_submit_export(owner=self.subject(request), criteria=criteria)
         )

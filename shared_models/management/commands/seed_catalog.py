@@ -45,7 +45,9 @@ class Command(BaseCommand):
             f"publishers and {report.genres} genres (seed {options['seed']}) in {elapsed:.1f} s."
         )
 
-    def _seed_with_progress(self, books: int, seed: int, batch: int, verbosity: int):  # type: ignore[no-untyped-def]
+    def _seed_with_progress(
+        self, books: int, seed: int, batch: int, verbosity: int
+    ) -> seeding.SeedReport:
         authors, publishers = seeding.catalog_counts(books)
         columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip

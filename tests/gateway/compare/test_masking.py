@@ -21,4 +21,4 @@ def test_a_secret_inside_a_longer_one_leaves_no_part_of_the_longer_one():
 
 
 def test_without_secrets_text_is_unchanged():
-    assert Secrets(["", None]).mask("nothing to hide") == "nothing to hide"  # type: ignore[list-item]
+    assert Secrets(["", None]).mask("nothing to hide") == "nothing to hide"  # type: ignore[list-item]  # None on purpose
