@@ -5,9 +5,12 @@ so a missing or unreachable service fails the run instead of skipping tests."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from shared_models.clock import FixedClock
 from tests import fuzzing
@@ -38,3 +41,18 @@ def redis_url() -> str:
     if not url:
         pytest.skip("REDIS_URL is not set (the in-process fallback is tested instead)")
     return url
+
+
+@pytest.fixture
+def wsgi_calls_keep_the_test_connection() -> Iterator[None]:
+    """A WSGI handler called in-process closes the database connection when each request ends
+    (`close_old_connections`); inside a test's transaction on PostgreSQL that breaks every later
+    query. Django's test client unhooks it for the same reason; tests that call the handler
+    directly (schemathesis, httpx's WSGI transport) do the same with this fixture."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

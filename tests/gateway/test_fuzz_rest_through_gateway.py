@@ -26,7 +26,11 @@ from tests.gateway.conftest import FakeIssuer, FakeUpstream
 from tests.gateway.fakes import unread
 from tests.rest.openapi import cases, operation_labels
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("wsgi_calls_keep_the_test_connection"),
+]
 
 ANSWER_WITHIN = 30  # seconds: a request still unanswered then is a hang, reported with its input
 

@@ -35,7 +35,11 @@ from tests.factories import book_body_v2, book_data, make_book, make_genre, vali
 from tests.fuzzing import examples
 from tests.rest.openapi import cases, document, operation_labels
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("wsgi_calls_keep_the_test_connection"),
+]
 
 CHECKS = [
     not_a_server_error,
