@@ -18,7 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from catalog_contract.generations import KINDS
 from shared_models.bulk import analyze, delete_all, insert_rows, next_id, sync_sequences
+from shared_models.change_feed import announce
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 from shared_models.validation import isbn13_check_digit
 
@@ -95,6 +97,7 @@ def catalog_is_empty() -> bool:
 
 @transaction.atomic
 def clear_catalog() -> None:
+    announce(*KINDS)
     delete_all(BookAuthor, BookGenre, Book, Author, Publisher, Genre)
 
 
@@ -151,6 +154,7 @@ def seed_catalog(
     now = timezone.now()
 
     with transaction.atomic():
+        announce(*KINDS)
         Genre.objects.bulk_create(Genre(slug=slug, name=name) for slug, name in GENRES)
         genre_ids = list(Genre.objects.order_by("slug").values_list("pk", flat=True))
         publisher_ids = _seed_publishers(rng, publisher_count)
@@ -162,6 +166,7 @@ def seed_catalog(
     first_book_id = next_id(Book)
     for batch in _batches(books, batch_size):
         with transaction.atomic():
+            announce("books")
             _seed_books(rng, seed, batch, first_book_id, now, author_ids, publisher_ids, genre_ids)
             sync_sequences(Book)
         progress("books", len(batch))

@@ -1,5 +1,9 @@
 """Writes: every change both protocols make to the catalog, each in one transaction.
 
+Each write announces the kind it changes (change_feed.announce), so that the gateway's cached
+answers of that kind are unreachable once it commits; one that ends up changing nothing (a
+refused or stale write rolls back) announces nothing.
+
 Input is cleaned by shared_models.validation (one rule, one place), references are checked with
 one query per kind, and the database constraints stay the backstop: a unique or check violation
 that slips past the checks (a concurrent insert) still becomes a ValidationError, never a 500.
@@ -24,6 +28,7 @@ from django.db.models import F, Model, ProtectedError, QuerySet
 
 from catalog_contract.fields import BOOK_REQUIRED
 from shared_models import selectors
+from shared_models.change_feed import announce
 from shared_models.clock import Clock, system_clock
 from shared_models.errors import InUse, NotFound, StaleVersion, ValidationError
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
@@ -173,6 +178,7 @@ def book_insert(*, data: Mapping[str, Any], clock: Clock = system_clock) -> int:
     _check_references(fields)
     _check_isbn_free(fields["isbn"])
     _check_constraints_immediately()
+    announce("books")
     try:
         with transaction.atomic():
             book = Book.objects.create(**_column_values(fields))
@@ -217,6 +223,7 @@ def books_insert(
             taken.add(fields["isbn"])
     valid = [index for index in cleaned if outcomes[index] is None]
     _check_constraints_immediately()
+    announce("books")
     try:
         with transaction.atomic():
             ids = _write_books([cleaned[index] for index in valid], known)
@@ -275,6 +282,7 @@ def book_update(
     if "isbn" in fields:
         _check_isbn_free(fields["isbn"], except_book_id=book_id)
     _check_constraints_immediately()
+    announce("books")
     try:
         with transaction.atomic():
             changed = _at_version(book_id, expected_version).update(
@@ -293,6 +301,7 @@ def book_update(
 def book_delete(*, book_id: int, expected_version: int | None) -> None:
     """The row is locked at `expected_version` (None: any) first: the cascade that follows
     deletes by id."""
+    announce("books")
     locked = _at_version(book_id, expected_version).select_for_update()
     if locked.values_list("pk", flat=True).first() is None:
         _raise_missing_or_stale(book_id)
@@ -336,6 +345,7 @@ def author_create(*, data: Mapping[str, Any], clock: Clock = system_clock) -> Au
     fields = clean_fields(
         data, _author_cleaners(clock), required=("name",), defaults={"birth_date": None}
     )
+    announce("authors")
     author = Author.objects.create(**fields)
     return selectors.author_get(author_id=author.pk)
 
@@ -348,6 +358,7 @@ def author_update(
         data, _author_cleaners(clock), required=("name",), defaults={"birth_date": None},
         partial=partial,
     )  # fmt: skip
+    announce("authors")
     if not Author.objects.filter(pk=author_id).update(**fields) and not _exists(Author, author_id):
         raise NotFound("Author", author_id)
     return selectors.author_get(author_id=author_id)
@@ -361,6 +372,7 @@ def author_delete(*, author_id: int) -> None:
 @transaction.atomic
 def publisher_create(*, data: Mapping[str, Any]) -> PublisherRecord:
     fields = clean_fields(data, _PUBLISHER_CLEANERS, required=("name", "country"))
+    announce("publishers")
     publisher = Publisher.objects.create(**fields)
     return selectors.publisher_get(publisher_id=publisher.pk)
 
@@ -370,6 +382,7 @@ def publisher_update(
     *, publisher_id: int, data: Mapping[str, Any], partial: bool = False
 ) -> PublisherRecord:
     fields = clean_fields(data, _PUBLISHER_CLEANERS, required=("name", "country"), partial=partial)
+    announce("publishers")
     if not Publisher.objects.filter(pk=publisher_id).update(**fields) and not _exists(
         Publisher, publisher_id
     ):
@@ -385,6 +398,7 @@ def publisher_delete(*, publisher_id: int) -> None:
 @transaction.atomic
 def genre_create(*, data: Mapping[str, Any]) -> GenreRecord:
     fields = clean_fields(data, _GENRE_CLEANERS, required=("slug", "name"))
+    announce("genres")
     if Genre.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError({"slug": ["A genre with this slug already exists."]})
     try:
@@ -401,6 +415,7 @@ def genre_update(*, slug: str, data: Mapping[str, Any], partial: bool = False) -
     fields = clean_fields(
         data, {"name": _GENRE_CLEANERS["name"]}, required=("name",), partial=partial
     )
+    announce("genres")
     genres = selectors.genres_with_slug(slug)
     if not genres.update(**fields) and not genres.exists():
         raise NotFound("Genre", slug)
@@ -415,6 +430,9 @@ def genre_delete(*, slug: str) -> None:
     _delete_unreferenced(Genre, "Genre", genre_id, shown_as=slug)
 
 
+_KIND_OF: dict[type[Model], str] = {Author: "authors", Publisher: "publishers", Genre: "genres"}
+
+
 def _exists(model: type[Model], pk: int) -> bool:
     return model._default_manager.filter(pk=pk).exists()
 
@@ -422,6 +440,7 @@ def _exists(model: type[Model], pk: int) -> bool:
 def _delete_unreferenced(
     model: type[Model], resource: str, pk: int, *, shown_as: object | None = None
 ) -> None:
+    announce(_KIND_OF[model])
     _check_constraints_immediately()
     try:
         with transaction.atomic():

@@ -9,6 +9,9 @@ workers (PROMETHEUS_MULTIPROC_DIR; telemetry.gunicorn_hooks):
     catalog_idempotency_replays_total                                     counter
     catalog_ws_security_total{outcome}                                    counter: accepted,
                                                                           refused
+    catalog_change_feed_failures_total                                    counter: changes the
+                                                                          response cache was
+                                                                          not told of
 
 `route` is the REST URL's name (book-detail, token-obtain …) or the SOAP operation (GetBook …),
 `version` the API version (v1, v2) or the SOAP version (1.1, 1.2); errors are the requests with
@@ -49,6 +52,9 @@ IDEMPOTENCY_REPLAYS = Counter(
     "catalog_idempotency_replays", "Idempotency-Key repeats answered from the stored response"
 )
 WS_SECURITY = Counter("catalog_ws_security", "WS-Security UsernameToken checks", ["outcome"])
+CHANGE_FEED_FAILURES = Counter(
+    "catalog_change_feed_failures", "Committed changes the gateway's response cache was not told of"
+)
 
 
 def count_soap_fault(code: str) -> None:
@@ -62,6 +68,10 @@ def count_idempotency_replay() -> None:
 def count_ws_security(outcome: str) -> None:
     """'accepted' or 'refused'."""
     bound(WS_SECURITY, outcome).inc()
+
+
+def count_change_feed_failure() -> None:
+    CHANGE_FEED_FAILURES.inc()
 
 
 def name_route(request: HttpRequest, route: str, version: str) -> None:
