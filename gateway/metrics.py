@@ -11,6 +11,10 @@
     gateway_ratelimit_redis_failures_total                          counter
     gateway_tokens_rejected_total{reason}                           counter
     gateway_jwks_refreshes_total{outcome}                           counter
+    gateway_cache_requests_total{outcome}                           counter: hit, miss,
+                                                                    collapsed, bypass
+    gateway_cache_stores_total                                      counter (answers stored)
+    gateway_cache_errors_total{operation}                           counter (store failures)
 
 Label children are bound once per label combination (telemetry.prometheus.bound); /metrics is
 telemetry.prometheus.metrics_view (loopback or METRICS_TOKEN only). One process per replica
@@ -53,6 +57,14 @@ RATELIMIT_REDIS_FAILURES = Counter(
 TOKENS_REJECTED = Counter("gateway_tokens_rejected", "Bearer tokens refused", ["reason"])
 JWKS_REFRESHES = Counter("gateway_jwks_refreshes", "JWKS fetches", ["outcome"])
 
+CACHE_REQUESTS = Counter(
+    "gateway_cache_requests", "Reads on cached routes, by what the cache did", ["outcome"]
+)
+CACHE_STORES = Counter("gateway_cache_stores", "Answers stored in the response cache")
+CACHE_ERRORS = Counter(
+    "gateway_cache_errors", "Response cache store failures (the cache goes off)", ["operation"]
+)
+
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 
 
@@ -88,3 +100,16 @@ def count_token_rejection(reason: str) -> None:
 
 def count_jwks_refresh(outcome: str) -> None:
     _child(JWKS_REFRESHES, outcome).inc()
+
+
+def count_cache_lookup(outcome: str) -> None:
+    """'hit', 'miss', 'collapsed' (answered by a concurrent miss) or 'bypass'."""
+    _child(CACHE_REQUESTS, outcome).inc()
+
+
+def count_cache_store() -> None:
+    CACHE_STORES.inc()
+
+
+def count_cache_error(operation: str) -> None:
+    _child(CACHE_ERRORS, operation).inc()

@@ -19,6 +19,7 @@ it refuses; transport errors it lets through are mapped like any upstream call's
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -30,13 +31,23 @@ from django.conf import settings
 
 from catalog_contract import namespaces
 from credentials.tokens import AccessClaims
-from gateway import compression, metrics, problems, proxy, routing, soap, versioning
+from gateway import (
+    compression,
+    metrics,
+    problems,
+    proxy,
+    response_cache,
+    routing,
+    soap,
+    versioning,
+)
 from gateway.auth import Authenticator, authorize
 from gateway.clientip import Origin, origin
 from gateway.errors import GatewayError, HeadersTooLarge, RequestRefused, map_upstream_errors
 from gateway.observability import AccessLog, request_id, server_timing, traceparent
 from gateway.problems import Answer
 from gateway.ratelimit import Decision, RateLimiter
+from gateway.response_cache import ResponseCache
 from gateway.routing import Route, RouteClass
 from gateway.upstreams import ATTEMPTS, DEADLINE, IDEMPOTENT, UPSTREAM, Upstream
 from telemetry import log_context, tracing
@@ -54,6 +65,7 @@ _LOOKED_UP = frozenset(
         b"content-encoding",
         b"content-length",
         b"idempotency-key",
+        b"if-none-match",
         b"traceparent",
         b"x-backend",
         b"x-request-id",
@@ -99,6 +111,7 @@ class Exchange:
     soap_version: str | None = None
     sent_bytes: int = 0
     error: str | None = None
+    cache_status: bytes | None = None  # the Cache-Status of a read on a cached route
 
     def gateway_headers(self) -> list[tuple[bytes, bytes]]:
         headers = [
@@ -107,6 +120,8 @@ class Exchange:
         ]
         if self.decision is not None:
             headers.extend(self.decision.headers())
+        if self.cache_status is not None:
+            headers.append((b"cache-status", self.cache_status))
         return headers
 
     def elapsed(self) -> float:
@@ -131,6 +146,7 @@ class Exchange:
             "client": self.origin.client_ip,
             "subject": self.subject,
             "bytes": self.sent_bytes,
+            "cache": self.cache_status.decode("latin-1") if self.cache_status else None,
             "error": self.error,
         }
 
@@ -144,12 +160,14 @@ class Gateway:
         upstreams: dict[str, Upstream],
         authenticator: Authenticator,
         limiter: RateLimiter,
+        cache: ResponseCache,
         access_log: AccessLog,
         mediate: Mediate | None = None,
     ) -> None:
         self.upstreams = upstreams
         self.authenticator = authenticator
         self.limiter = limiter
+        self.cache = cache
         self.access_log = access_log
         self.mediate = mediate
         self.max_body_bytes = settings.GATEWAY_MAX_BODY_BYTES
@@ -253,19 +271,37 @@ class Gateway:
         idempotent = call.safe if call is not None else _idempotent(method, found)
         extensions = {UPSTREAM: route.upstream, IDEMPOTENT: idempotent, DEADLINE: exchange.deadline}
         forwarded = self._forwarded_headers(exchange)
-        if self._mediates(version, upstream_path, found):
-            await self._mediate(exchange, scope, upstream_path, body, forwarded, extensions, send)
-            return
-        upstream_accept = [(b"accept", accept)] if accept is not None else []
+        mediated = self._mediates(version, upstream_path, found)
+        variant = _cache_variant(exchange, route, upstream_path, scope, found, body, call, accept,
+                                 mediated=mediated)  # fmt: skip
+        key = await self._cache_key(exchange, variant) if variant is not None else None
         drop = {compression.CONTENT_ENCODING}  # the body was decoded above
-        if accept is not None:
-            drop.add(b"accept")
-        if route.route_class is RouteClass.TOKEN:  # secrets are never compressed (BREACH)
-            drop.add(compression.ACCEPT_ENCODING)
-        headers = proxy.request_headers(
-            scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
-        )
-        await self._proxy(exchange, route, upstream_path, scope, headers, body, extensions, send)
+        if key is not None:  # the gateway answers conditionals itself, from a whole answer
+            drop |= response_cache.CONDITIONAL_HEADERS
+        fetch: response_cache.Fetch
+        if mediated:
+            client_headers = proxy.request_headers(scope["headers"], drop=frozenset(drop))
+            fetch = functools.partial(self._mediated, exchange, scope, upstream_path,
+                                      client_headers, body, forwarded, extensions)  # fmt: skip
+        else:
+            if accept is not None:
+                drop.add(b"accept")
+            if route.route_class is RouteClass.TOKEN:  # secrets are never compressed (BREACH)
+                drop.add(compression.ACCEPT_ENCODING)
+            upstream_accept = [(b"accept", accept)] if accept is not None else []
+            headers = proxy.request_headers(
+                scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
+            )
+            if key is None:
+                await self._proxy(exchange, route, upstream_path, scope, headers, body,
+                                  extensions, send)  # fmt: skip
+                return
+            fetch = functools.partial(self._fetch, exchange, route, upstream_path, scope,
+                                      headers, body, extensions)  # fmt: skip
+        if key is None:
+            await self._send_answer(exchange, await fetch(), send)
+            return
+        await self._serve_cached(exchange, key, fetch, found.get(b"if-none-match"), send)
 
     async def _authenticate(
         self,
@@ -304,7 +340,35 @@ class Gateway:
         connect = min(self.connect_timeout, remaining)
         return {"connect": connect, "read": remaining, "write": remaining, "pool": remaining}
 
-    async def _proxy(
+    async def _cache_key(self, exchange: Exchange, variant: response_cache.Variant) -> str | None:
+        """The read's cache key, or None (and a bypass Cache-Status) when it goes around."""
+        with tracing.span("cache lookup", kind=variant.kind):
+            lookup = await self.cache.lookup(variant)
+        if lookup.key is None:
+            exchange.cache_status = lookup.status
+        return lookup.key
+
+    async def _serve_cached(
+        self,
+        exchange: Exchange,
+        key: str,
+        fetch: response_cache.Fetch,
+        if_none_match: bytes | None,
+        send: proxy.Send,
+    ) -> None:
+        served = await self.cache.serve(key, fetch)
+        exchange.cache_status = served.status
+        tracing.annotate("catalog.cache", served.status.decode("latin-1"))
+        answer = response_cache.not_modified(served.answer, if_none_match)
+        answer.headers.extend(response_cache.age_header(served.age))
+        await self._send_answer(exchange, answer, send)
+
+    async def _send_answer(self, exchange: Exchange, answer: Answer, send: proxy.Send) -> None:
+        exchange.status = answer.status
+        headers = [*answer.headers, *exchange.gateway_headers()]
+        exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
+
+    async def _upstream_response(
         self,
         exchange: Exchange,
         route: Route,
@@ -313,8 +377,8 @@ class Gateway:
         headers: list[tuple[bytes, bytes]],
         body: bytes,
         extensions: dict[str, Any],
-        send: proxy.Send,
-    ) -> None:
+    ) -> httpx.Response:
+        """The upstream's response, its body not read yet; timings and attempts recorded."""
         upstream = self.upstreams[route.upstream]
         query = scope.get("query_string") or b""
         target = path + b"?" + query if query else path
@@ -330,6 +394,22 @@ class Gateway:
             response = await upstream.send(request)
         exchange.upstream_seconds = time.perf_counter() - sent_at
         exchange.attempts = response.extensions.get(ATTEMPTS, 1)
+        return response
+
+    async def _proxy(
+        self,
+        exchange: Exchange,
+        route: Route,
+        path: bytes,
+        scope: dict[str, Any],
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        extensions: dict[str, Any],
+        send: proxy.Send,
+    ) -> None:
+        response = await self._upstream_response(
+            exchange, route, path, scope, headers, body, extensions
+        )
         try:
             exchange.status = response.status_code
             response_headers = proxy.response_headers(response.headers.raw)
@@ -340,6 +420,29 @@ class Gateway:
         finally:
             await response.aclose()
 
+    async def _fetch(
+        self,
+        exchange: Exchange,
+        route: Route,
+        path: bytes,
+        scope: dict[str, Any],
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        extensions: dict[str, Any],
+    ) -> Answer:
+        """The upstream's whole answer, its body as sent (still in its content coding), for the
+        cache: catalog reads are bounded by their page size."""
+        response = await self._upstream_response(
+            exchange, route, path, scope, headers, body, extensions
+        )
+        try:
+            with map_upstream_errors(route.upstream):
+                content = b"".join([chunk async for chunk in response.aiter_raw()])
+        finally:
+            await response.aclose()
+        headers = proxy.response_headers(response.headers.raw)
+        return Answer(response.status_code, headers, content, exchange.attempts)
+
     def _mediates(self, version: str | None, path: bytes, found: dict[bytes, bytes]) -> bool:
         return (
             self.mediate is not None
@@ -348,23 +451,24 @@ class Gateway:
             and found.get(b"x-backend", b"").strip().lower() == b"soap"
         )
 
-    async def _mediate(
+    async def _mediated(
         self,
         exchange: Exchange,
         scope: dict[str, Any],
         path: bytes,
+        headers: list[tuple[bytes, bytes]],
         body: bytes,
         forwarded: list[tuple[bytes, bytes]],
         extensions: dict[str, Any],
-        send: proxy.Send,
-    ) -> None:
+    ) -> Answer:
+        """The mediated answer, compressed as the client accepts."""
         assert self.mediate is not None
         exchange.upstream = "soap"
         request = MediationRequest(
             method=exchange.method,
             path=path.decode("latin-1"),
             query=scope.get("query_string") or b"",
-            headers=proxy.request_headers(scope["headers"]),
+            headers=headers,
             body=body,
             soap=self.upstreams["soap"],
             upstream_headers=forwarded,
@@ -375,11 +479,8 @@ class Gateway:
             answer = await self.mediate(request)
         exchange.upstream_seconds = time.perf_counter() - sent_at
         exchange.attempts = answer.attempts
-        exchange.status = answer.status
         accept_encoding = _lookup(scope["headers"]).get(compression.ACCEPT_ENCODING)
-        answer = compression.compressed_answer(answer, accept_encoding)
-        headers = [*answer.headers, *exchange.gateway_headers()]
-        exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
+        return compression.compressed_answer(answer, accept_encoding)
 
     async def _refuse(self, exchange: Exchange, error: GatewayError, send: proxy.Send) -> None:
         answer = problems.render(
@@ -388,9 +489,7 @@ class Gateway:
             request_id=exchange.request_id.decode("latin-1"),
             soap_version=exchange.soap_version,
         )
-        exchange.status = answer.status
-        headers = [*answer.headers, *exchange.gateway_headers()]
-        exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
+        await self._send_answer(exchange, answer, send)
 
     def _record(self, exchange: Exchange) -> None:
         duration = exchange.elapsed()
@@ -408,6 +507,36 @@ def _lookup(headers: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         if key in _LOOKED_UP:
             found.setdefault(key, value)
     return found
+
+
+def _cache_variant(
+    exchange: Exchange,
+    route: Route,
+    upstream_path: bytes,
+    scope: dict[str, Any],
+    found: dict[bytes, bytes],
+    body: bytes,
+    call: soap.SoapCall | None,
+    accept: bytes | None,
+    *,
+    mediated: bool,
+) -> response_cache.Variant | None:
+    """What selects a cached route's representation; None for a route that is not cached."""
+    where = exchange.origin
+    accept_encoding = found.get(compression.ACCEPT_ENCODING)
+    if call is not None:
+        return response_cache.soap_variant(
+            upstream_path, call.operation, body, accept_encoding=accept_encoding,
+            credentials=_WS_SECURITY_NAMESPACE in body, host=where.host or "", proto=where.proto,
+        )  # fmt: skip
+    if not route.negotiate_version:
+        return None
+    return response_cache.rest_variant(
+        exchange.method, upstream_path, scope.get("query_string") or b"",
+        accept=accept if accept is not None else found.get(b"accept"),
+        accept_encoding=accept_encoding, host=where.host or "", proto=where.proto,
+        backend="soap" if mediated else "rest",
+    )  # fmt: skip
 
 
 def _idempotent(method: str, found: dict[bytes, bytes]) -> bool:

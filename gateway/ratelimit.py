@@ -44,10 +44,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
-from gateway import metrics
+from gateway import metrics, redis_pool
 from gateway.errors import QuotaExceeded, RateLimiterDown
 
 logger = logging.getLogger("gateway.ratelimit")
@@ -137,14 +136,7 @@ class RedisWindow:
     """The sliding log in Redis: one EVALSHA per decision."""
 
     def __init__(self, url: str, *, timeout: float, max_connections: int) -> None:
-        pool = aioredis.BlockingConnectionPool.from_url(
-            url,
-            max_connections=max_connections,
-            timeout=timeout,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-        )
-        self.redis = aioredis.Redis(connection_pool=pool)
+        self.redis = redis_pool.connect(url, timeout=timeout, max_connections=max_connections)
         self._script = self.redis.register_script(SLIDING_LOG)
         self._member_prefix = os.urandom(6).hex()
         self._sequence = itertools.count()

@@ -1,6 +1,6 @@
 """What lives as long as the gateway process: the upstream clients, the issuer's keys, the rate
-limiter and the pipeline built from them. Started by the ASGI lifespan (asgi.py) and stopped
-with it; settings are read here, when the process starts, never at import.
+limiter, the response cache and the pipeline built from them. Started by the ASGI lifespan
+(asgi.py) and stopped with it; settings are read here, when the process starts, never at import.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from typing import TextIO
 import httpx
 from django.conf import settings
 
-from gateway import mediation
+from catalog_contract import generations
+from config.env import var_dir
+from gateway import mediation, redis_pool
 from gateway.auth import Authenticator
+from gateway.cache_store import MemoryStore, RedisStore, Store
 from gateway.jwks import KeySet
 from gateway.observability import AccessLog
 from gateway.pipeline import Gateway
 from gateway.ratelimit import MemoryWindow, Policy, RateLimiter, RedisWindow
+from gateway.response_cache import ResponseCache
 from gateway.upstreams import Upstream, build_upstreams, close_upstreams
 
 logger = logging.getLogger("gateway.runtime")
@@ -45,6 +49,31 @@ def build_limiter() -> RateLimiter:
         metadata=Policy.parse("metadata", settings.GATEWAY_RATELIMIT_METADATA),
         namespace=settings.GATEWAY_RATELIMIT_NAMESPACE,
         fail_open=settings.GATEWAY_RATELIMIT_FAIL_OPEN,
+    )
+
+
+def build_cache() -> ResponseCache:
+    """Redis when REDIS_URL is set (shared by the replicas), else this process's memory with the
+    generations from the var folder; off (every read a bypass) when GATEWAY_CACHE_ENABLED is
+    false."""
+    store: Store | None = None
+    if settings.GATEWAY_CACHE_ENABLED and settings.REDIS_URL:
+        store = RedisStore(
+            redis_pool.connect(
+                settings.REDIS_URL,
+                timeout=settings.GATEWAY_REDIS_TIMEOUT_SECONDS,
+                max_connections=settings.GATEWAY_REDIS_MAX_CONNECTIONS,
+            )
+        )
+    elif settings.GATEWAY_CACHE_ENABLED:
+        store = MemoryStore(
+            max_entries=settings.GATEWAY_CACHE_MAX_ENTRIES,
+            generation_file=var_dir() / generations.FILE_NAME,
+        )
+    return ResponseCache(
+        store,
+        ttl_seconds=settings.GATEWAY_CACHE_TTL_SECONDS,
+        max_body_bytes=settings.GATEWAY_CACHE_MAX_BODY_BYTES,
     )
 
 
@@ -78,6 +107,7 @@ class Runtime:
             min_interval_seconds=settings.GATEWAY_JWKS_MIN_INTERVAL_SECONDS,
         )
         self.limiter = build_limiter()
+        self.cache = build_cache()
         self.gateway = Gateway(
             upstreams=self.upstreams,
             authenticator=Authenticator(
@@ -88,6 +118,7 @@ class Runtime:
                 cache_size=settings.GATEWAY_TOKEN_CACHE_SIZE,
             ),
             limiter=self.limiter,
+            cache=self.cache,
             access_log=AccessLog(self._log_stream, enabled=settings.GATEWAY_ACCESS_LOG),
             mediate=mediation.mediate if settings.GATEWAY_MEDIATION_ENABLED else None,
         )
@@ -105,4 +136,5 @@ class Runtime:
         await self.keyset.close()
         await self.jwks_client.aclose()
         await self.limiter.close()
+        await self.cache.close()
         await close_upstreams(self.upstreams)

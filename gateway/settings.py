@@ -75,6 +75,14 @@ GATEWAY_RATELIMIT_NAMESPACE = env_str("GATEWAY_RATELIMIT_NAMESPACE", "catalog-gw
 GATEWAY_REDIS_TIMEOUT_SECONDS = env_float("GATEWAY_REDIS_TIMEOUT_SECONDS", 0.25)
 GATEWAY_REDIS_MAX_CONNECTIONS = env_int("GATEWAY_REDIS_MAX_CONNECTIONS", 64)
 
+# The response cache (response_cache.py): catalog reads, in Redis with REDIS_URL (shared by the
+# replicas), else in this process; invalidated by the services' change generations, the TTL is
+# only a backstop.
+GATEWAY_CACHE_ENABLED = env_bool("GATEWAY_CACHE_ENABLED", True)
+GATEWAY_CACHE_TTL_SECONDS = env_float("GATEWAY_CACHE_TTL_SECONDS", 300.0)
+GATEWAY_CACHE_MAX_BODY_BYTES = env_int("GATEWAY_CACHE_MAX_BODY_BYTES", 512 * 1024)
+GATEWAY_CACHE_MAX_ENTRIES = env_int("GATEWAY_CACHE_MAX_ENTRIES", 1000)
+
 # REST-to-SOAP mediation (X-Backend: soap on REST v2 book requests).
 GATEWAY_MEDIATION_ENABLED = env_bool("GATEWAY_MEDIATION_ENABLED", True)
 

@@ -10,7 +10,8 @@ SOAP 1.2 rather than 1.1 because its Code says whose fault it is (Sender 400, Re
 the REST status mediation answers comes from the fault's machine code (mediation).
 
 Answers are parsed with DTDs, entities and network access refused, like any XML the gateway
-reads; a body that is not a SOAP answer of ours raises MalformedAnswer.
+reads; a body that is not a SOAP answer of ours raises MalformedAnswer. `canonical` gives a
+request envelope's canonical form (the response cache's key for SOAP reads).
 """
 
 from __future__ import annotations
@@ -105,6 +106,25 @@ def create_book(book: Mapping[str, Any]) -> bytes:
 
 
 # -- answers --------------------------------------------------------------------------------
+
+
+def canonical(body: bytes) -> bytes | None:
+    """Canonical XML (C14N 2.0: namespace declarations, attribute order, quoting, empty
+    elements, the XML declaration and comments no longer matter) with whitespace between
+    elements dropped; text content is kept as it is. None for a body that is not well-formed
+    XML or has a DTD."""
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root.getroottree().docinfo.doctype:
+        return None
+    for element in root.iter():
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+    return etree.tostring(root, method="c14n2")
 
 
 def answer(body: bytes) -> etree._Element | SoapFault:

@@ -143,8 +143,11 @@ class GatewayHarness:
 
 @pytest.fixture
 def gateway_settings(settings):
-    """Defaults for in-process gateway tests: no Redis, roomy limits, a fake issuer URL."""
+    """Defaults for in-process gateway tests: no Redis, roomy limits, a fake issuer URL, and no
+    response cache (the tests of other concerns count upstream calls; the cache's own tests,
+    test_response_cache_*.py, turn it on)."""
     settings.REDIS_URL = ""
+    settings.GATEWAY_CACHE_ENABLED = False
     settings.GATEWAY_JWKS_URL = "http://issuer.test/.well-known/jwks.json"
     settings.GATEWAY_REST_URL = "http://rest.test"
     settings.GATEWAY_SOAP_URL = "http://soap.test"
