@@ -192,3 +192,23 @@ def harness_factory(gateway_settings):
         return asyncio.run(main())
 
     return run
+
+
+@pytest.fixture
+def cache_settings(gateway_settings, tmp_path, monkeypatch):
+    """The response cache on, in this process, with a generation file of the test's own (the
+    var folder is where the services announce changes when there is no Redis)."""
+    monkeypatch.setenv("CATALOG_VAR_DIR", str(tmp_path / "var"))
+    gateway_settings.GATEWAY_CACHE_ENABLED = True
+    gateway_settings.GATEWAY_CACHE_TTL_SECONDS = 300.0
+    gateway_settings.GATEWAY_CACHE_MAX_BODY_BYTES = 64 * 1024
+    gateway_settings.GATEWAY_CACHE_MAX_ENTRIES = 100
+    return gateway_settings
+
+
+def catalog_answer(request: httpx.Request) -> httpx.Response:
+    """A REST catalog read as the service answers it: JSON naming the path it was asked for,
+    with an ETag and the Vary the service sends."""
+    body = orjson.dumps({"path": request.url.path, "query": request.url.query.decode()})
+    headers = {"content-type": "application/json", "etag": '"7"', "vary": "Accept, Accept-Encoding"}
+    return httpx.Response(200, headers=headers, content=body)
