@@ -1,11 +1,14 @@
 """The request pipeline for every proxied path, in raw ASGI (see asgi.py for why not Django):
 
-    route -> version -> body -> token -> scope -> rate limit -> upstream or mediation -> response
+    route -> version -> body -> token -> scope -> rate limit -> [response cache] ->
+    upstream or mediation -> response
 
-Each step is its own module (routing, versioning, proxy, auth, ratelimit, upstreams, mediation);
-this one orders them, answers what they refuse (problems.py: a problem, or a SOAP fault for SOAP
-requests) and records one `Exchange` per request for metrics and the access log. Every response
-carries X-Request-ID, Server-Timing and, once the request has been counted, the RateLimit headers.
+Each step is its own module (routing, versioning, proxy, auth, ratelimit, response_cache,
+upstreams, mediation); this one orders them, answers what they refuse (problems.py: a problem,
+or a SOAP fault for SOAP requests) and records one `Exchange` per request for metrics and the
+access log. Catalog reads go through the response cache, which calls the upstream or mediation
+only on a miss. Every response carries X-Request-ID, Server-Timing and, once the request has
+been counted, the RateLimit headers; reads on cached routes Cache-Status.
 
 Mediation hook: a REST v2 books request (`/api/v2/books/…`) carrying `X-Backend: soap` is handed
 to `gateway.mediation.mediate(MediationRequest) -> Answer` instead of being proxied, when
@@ -346,6 +349,7 @@ class Gateway:
             lookup = await self.cache.lookup(variant)
         if lookup.key is None:
             exchange.cache_status = lookup.status
+            tracing.annotate("catalog.cache", lookup.status.decode("latin-1"))
         return lookup.key
 
     async def _serve_cached(
