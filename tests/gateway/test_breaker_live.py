@@ -24,6 +24,7 @@ TNS = "urn:bookcatalog:soap:v1"
 COOLDOWN_SECONDS = 3.0
 GATEWAY_ENV = {
     "REDIS_URL": "",
+    "GATEWAY_CACHE_ENABLED": "false",  # every read must reach the upstream under test
     "GATEWAY_RATELIMIT_ANONYMOUS": "10000/minute",
     "GATEWAY_REQUEST_DEADLINE_SECONDS": "1",
     "GATEWAY_BREAKER_COOLDOWN_SECONDS": str(COOLDOWN_SECONDS),

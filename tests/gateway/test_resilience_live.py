@@ -19,6 +19,7 @@ from tests.processes import CATALOG, ServerProcess, base_env, free_port
 
 GATEWAY_ENV = {
     "REDIS_URL": "",
+    "GATEWAY_CACHE_ENABLED": "false",  # every read must reach the upstream under test
     "GATEWAY_RATELIMIT_ANONYMOUS": "10000/minute",
     "GATEWAY_RATELIMIT_USER": "10000/minute",
     "GATEWAY_RATELIMIT_WRITES": "10000/minute",

@@ -138,6 +138,7 @@ def fault_stack(folder: Path, *, books: int = 50) -> Iterator[FaultStack]:
         stages.callback(redis.stop)
         env = {
             "REDIS_URL": redis.url,
+            "GATEWAY_CACHE_ENABLED": "false",  # every read must reach the upstream under test
             "GATEWAY_REQUEST_DEADLINE_SECONDS": str(GATEWAY_DEADLINE_SECONDS),
             "GATEWAY_BREAKER_COOLDOWN_SECONDS": str(BREAKER_COOLDOWN_SECONDS),
             "GATEWAY_RETRY_MAX_ATTEMPTS": str(RETRY_MAX_ATTEMPTS),
