@@ -12,7 +12,8 @@
     gateway_tokens_rejected_total{reason}                           counter
     gateway_jwks_refreshes_total{outcome}                           counter
     gateway_cache_requests_total{outcome}                           counter: hit, miss,
-                                                                    collapsed, bypass
+                                                                    collapsed, request (the
+                                                                    client's no-cache), bypass
     gateway_cache_stores_total                                      counter (answers stored)
     gateway_cache_errors_total{operation}                           counter (store failures)
 
@@ -103,7 +104,8 @@ def count_jwks_refresh(outcome: str) -> None:
 
 
 def count_cache_lookup(outcome: str) -> None:
-    """'hit', 'miss', 'collapsed' (answered by a concurrent miss) or 'bypass'."""
+    """'hit', 'miss', 'collapsed' (answered by a concurrent miss), 'request' (the client asked
+    for a fresh answer) or 'bypass'."""
     _child(CACHE_REQUESTS, outcome).inc()
 
 

@@ -62,6 +62,7 @@ _WS_SECURITY_NAMESPACE = namespaces.WSSE.encode()
 _LOOKED_UP = frozenset(
     {
         b"authorization",
+        b"cache-control",
         b"accept",
         b"accept-encoding",
         b"accept-version",
@@ -69,6 +70,7 @@ _LOOKED_UP = frozenset(
         b"content-length",
         b"idempotency-key",
         b"if-none-match",
+        b"pragma",
         b"traceparent",
         b"x-backend",
         b"x-request-id",
@@ -277,9 +279,10 @@ class Gateway:
         mediated = self._mediates(version, upstream_path, found)
         variant = _cache_variant(exchange, route, upstream_path, scope, found, body, call, accept,
                                  mediated=mediated)  # fmt: skip
-        key = await self._cache_key(exchange, variant) if variant is not None else None
+        lookup = await self._cache_lookup(exchange, variant) if variant is not None else None
+        cached = lookup is not None and lookup.key is not None
         drop = {compression.CONTENT_ENCODING}  # the body was decoded above
-        if key is not None:  # the gateway answers conditionals itself, from a whole answer
+        if cached:  # the gateway answers conditionals itself, from a whole answer
             drop |= response_cache.CONDITIONAL_HEADERS
         fetch: response_cache.Fetch
         if mediated:
@@ -295,16 +298,16 @@ class Gateway:
             headers = proxy.request_headers(
                 scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
             )
-            if key is None:
+            if not cached:
                 await self._proxy(exchange, route, upstream_path, scope, headers, body,
                                   extensions, send)  # fmt: skip
                 return
             fetch = functools.partial(self._fetch, exchange, route, upstream_path, scope,
                                       headers, body, extensions)  # fmt: skip
-        if key is None:
+        if lookup is None or lookup.key is None:
             await self._send_answer(exchange, await fetch(), send)
             return
-        await self._serve_cached(exchange, key, fetch, found.get(b"if-none-match"), send)
+        await self._serve_cached(exchange, lookup, fetch, found.get(b"if-none-match"), send)
 
     async def _authenticate(
         self,
@@ -343,24 +346,26 @@ class Gateway:
         connect = min(self.connect_timeout, remaining)
         return {"connect": connect, "read": remaining, "write": remaining, "pool": remaining}
 
-    async def _cache_key(self, exchange: Exchange, variant: response_cache.Variant) -> str | None:
-        """The read's cache key, or None (and a bypass Cache-Status) when it goes around."""
+    async def _cache_lookup(
+        self, exchange: Exchange, variant: response_cache.Variant
+    ) -> response_cache.Lookup:
+        """The read's cache key, or why it goes around the cache (then its Cache-Status)."""
         with tracing.span("cache lookup", kind=variant.kind):
             lookup = await self.cache.lookup(variant)
         if lookup.key is None:
             exchange.cache_status = lookup.status
             tracing.annotate("catalog.cache", lookup.status.decode("latin-1"))
-        return lookup.key
+        return lookup
 
     async def _serve_cached(
         self,
         exchange: Exchange,
-        key: str,
+        lookup: response_cache.Lookup,
         fetch: response_cache.Fetch,
         if_none_match: bytes | None,
         send: proxy.Send,
     ) -> None:
-        served = await self.cache.serve(key, fetch)
+        served = await self.cache.serve(lookup, fetch)
         exchange.cache_status = served.status
         tracing.annotate("catalog.cache", served.status.decode("latin-1"))
         answer = response_cache.not_modified(served.answer, if_none_match)
@@ -528,15 +533,18 @@ def _cache_variant(
     """What selects a cached route's representation; None for a route that is not cached."""
     where = exchange.origin
     accept_encoding = found.get(compression.ACCEPT_ENCODING)
+    cache_control = found.get(b"cache-control", found.get(b"pragma"))
     if call is not None:
         return response_cache.soap_variant(
-            upstream_path, call.operation, body, accept_encoding=accept_encoding,
+            upstream_path, call.operation, body, cache_control=cache_control,
+            accept_encoding=accept_encoding,
             credentials=_WS_SECURITY_NAMESPACE in body, host=where.host or "", proto=where.proto,
         )  # fmt: skip
     if not route.negotiate_version:
         return None
     return response_cache.rest_variant(
         exchange.method, upstream_path, scope.get("query_string") or b"",
+        cache_control=cache_control,
         accept=accept if accept is not None else found.get(b"accept"),
         accept_encoding=accept_encoding, host=where.host or "", proto=where.proto,
         backend="soap" if mediated else "rest",

@@ -26,6 +26,7 @@ Every answer through a cached route says what happened (RFC 9211):
     Cache-Status: catalog-gw; hit; ttl=287                   (and Age)
     Cache-Status: catalog-gw; fwd=miss; fwd-status=200; stored
     Cache-Status: catalog-gw; fwd=miss; collapsed             waited for a concurrent miss
+    Cache-Status: catalog-gw; fwd=request; fwd-status=200; stored   the client sent no-cache
     Cache-Status: catalog-gw; fwd=bypass; detail=unavailable  Redis is down, or the cache is off
 
 Concurrent misses for one key in one process make one upstream call (nginx's proxy_cache_lock):
@@ -61,6 +62,7 @@ logger = logging.getLogger("gateway.response_cache")
 CACHE_NAME = "catalog-gw"
 Fetch = Callable[[], Awaitable[Answer]]
 
+_NO_STORE = "no-store"
 _RETRY_SECONDS = 5.0  # after a store failure, how long the cache stays off before trying again
 _CATALOG_READ = re.compile(
     rb"^/api/v[0-9]+/(books|authors|publishers|genres)/(?!(?:export|import)/)(?:[^/]+/)?$"
@@ -85,6 +87,7 @@ class Variant:
     kind: str
     parts: tuple[bytes, ...]
     bypass: str | None = None
+    refresh: bool = False  # the client asked for a fresh answer (Cache-Control: no-cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +96,12 @@ class Lookup:
 
     key: str | None
     bypass: str | None = None
+    refresh: bool = False
 
     @property
     def status(self) -> bytes:
-        return _status(f"fwd=bypass; detail={self.bypass}")
+        forward = "request" if self.bypass == _NO_STORE else "bypass"
+        return _status(f"fwd={forward}; detail={self.bypass}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,7 @@ def rest_variant(
     path: bytes,
     query: bytes,
     *,
+    cache_control: bytes | None,
     accept: bytes | None,
     accept_encoding: bytes | None,
     host: str,
@@ -131,8 +137,9 @@ def rest_variant(
         host.encode("latin-1"),
         proto.encode("latin-1"),
     )
-    bypass = "method" if method == "HEAD" else None
-    return Variant(match.group(1).decode(), parts, bypass)
+    if method == "HEAD":
+        return Variant(match.group(1).decode(), parts, "method")
+    return _asked(Variant(match.group(1).decode(), parts), cache_control)
 
 
 def soap_variant(
@@ -140,6 +147,7 @@ def soap_variant(
     operation: str | None,
     body: bytes,
     *,
+    cache_control: bytes | None,
     accept_encoding: bytes | None,
     credentials: bool,
     host: str,
@@ -164,7 +172,19 @@ def soap_variant(
         host.encode("latin-1"),
         proto.encode("latin-1"),
     )
-    return Variant(resource, parts)
+    return _asked(Variant(resource, parts), cache_control)
+
+
+def _asked(variant: Variant, cache_control: bytes | None) -> Variant:
+    """`variant` as the client's request directives (RFC 9111 5.2.1) want it served:
+    no-store goes around the cache, no-cache (or max-age=0, or Pragma: no-cache) fetches a
+    fresh answer and keeps it."""
+    directives = _tokens(cache_control or b"")
+    if _NO_STORE in directives:
+        return Variant(variant.kind, variant.parts, bypass=_NO_STORE)
+    if "no-cache" in directives or "max-age=0" in _directives(cache_control or b""):
+        return Variant(variant.kind, variant.parts, refresh=True)
+    return variant
 
 
 def normalized_query(query: bytes) -> bytes:
@@ -214,10 +234,14 @@ class ResponseCache:
             self._store_failed("generations", exc)
             return Lookup(None, "unavailable")
         digest = hashlib.sha256(b"\0".join((*variant.parts, *(t.encode() for t in tokens))))
-        return Lookup(f"{variant.kind}:{digest.hexdigest()}")
+        return Lookup(f"{variant.kind}:{digest.hexdigest()}", refresh=variant.refresh)
 
-    async def serve(self, key: str, fetch: Fetch) -> Served:
-        """The stored answer for `key`, or the upstream's (stored if it may be)."""
+    async def serve(self, lookup: Lookup, fetch: Fetch) -> Served:
+        """The stored answer for the lookup's key, or the upstream's (stored if it may be)."""
+        assert lookup.key is not None
+        key = lookup.key
+        if lookup.refresh:
+            return await self._forward(key, fetch, forward="request")
         entry = await self._get(key)
         if entry is not None:
             age = max(0, int(time.time() - entry.stored_at))
@@ -245,11 +269,15 @@ class ResponseCache:
             await self.store.close()
 
     async def _forward(
-        self, key: str, fetch: Fetch, future: asyncio.Future[Entry | None] | None = None
+        self,
+        key: str,
+        fetch: Fetch,
+        future: asyncio.Future[Entry | None] | None = None,
+        forward: str = "miss",
     ) -> Served:
-        metrics.count_cache_lookup("miss")
+        metrics.count_cache_lookup(forward)
         answer = await fetch()
-        forwarded = f"fwd=miss; fwd-status={answer.status}"
+        forwarded = f"fwd={forward}; fwd-status={answer.status}"
         entry = self._storable(answer)
         if entry is None:
             return Served(answer, _status(forwarded))
@@ -331,6 +359,12 @@ def _answer(entry: Entry) -> Answer:
 
 def _status(detail: str) -> bytes:
     return f"{CACHE_NAME}; {detail}".encode()
+
+
+def _directives(value: bytes) -> set[str]:
+    """Cache-Control directives with their values, lower case, spaces removed."""
+    parts = (part.replace(" ", "").lower() for part in value.decode("latin-1").split(","))
+    return {part for part in parts if part}
 
 
 def _tokens(value: bytes) -> set[str]:

@@ -159,3 +159,31 @@ def test_with_the_cache_switched_off_every_read_says_bypass(harness_factory, cac
     replies, upstream_calls = harness_factory(scenario, rest=FakeUpstream(catalog_answer))
     assert upstream_calls == 2
     assert replies[1].header("cache-status") == "catalog-gw; fwd=bypass; detail=off"
+
+
+@pytest.mark.parametrize("directive", [("Cache-Control", "no-cache"), ("Pragma", "no-cache"),
+                                       ("Cache-Control", "max-age=0")])  # fmt: skip
+def test_a_client_asking_for_a_fresh_answer_gets_one_and_it_is_kept(harness_factory, directive):
+    async def scenario(gw):
+        await gw.request("GET", "/api/v2/books/3/")
+        fresh = await gw.request("GET", "/api/v2/books/3/", headers=[directive])
+        after = await gw.request("GET", "/api/v2/books/3/")
+        return fresh, after, len(gw.rest.requests)
+
+    fresh, after, upstream_calls = harness_factory(scenario, rest=FakeUpstream(catalog_answer))
+    assert upstream_calls == 2
+    assert fresh.header("cache-status") == "catalog-gw; fwd=request; fwd-status=200; stored"
+    assert after.header("cache-status").startswith("catalog-gw; hit")
+
+
+def test_no_store_from_the_client_goes_around_the_cache(harness_factory):
+    async def scenario(gw):
+        no_store = [("Cache-Control", "no-store")]
+        replies = [await gw.request("GET", "/api/v2/books/3/", headers=no_store) for _ in range(2)]
+        later = await gw.request("GET", "/api/v2/books/3/")
+        return replies, later, len(gw.rest.requests)
+
+    replies, later, upstream_calls = harness_factory(scenario, rest=FakeUpstream(catalog_answer))
+    assert upstream_calls == 3
+    assert replies[1].header("cache-status") == "catalog-gw; fwd=request; detail=no-store"
+    assert later.header("cache-status").endswith("stored")
