@@ -17,7 +17,8 @@ SOAP_GET_BOOK = envelope("<t:GetBook><t:id>1</t:id></t:GetBook>")
 
 
 def test_every_service_counts_each_request_once_across_its_workers(tmp_path):
-    with live_stack(tmp_path, books=3) as stack:
+    no_cache = {"GATEWAY_CACHE_ENABLED": "false"}  # every read reaches the service it counts
+    with live_stack(tmp_path, books=3, env=no_cache) as stack:
         for _ in range(6):
             assert httpx.get(stack.url("gateway", "/api/v2/books/1/")).status_code == 200
         for _ in range(4):
