@@ -449,7 +449,11 @@ class Gateway:
                 content = b"".join([chunk async for chunk in response.aiter_raw()])
         finally:
             await response.aclose()
-        headers = proxy.response_headers(response.headers.raw)
+        headers = [
+            (name, value)
+            for name, value in proxy.response_headers(response.headers.raw)
+            if name != b"content-length"  # sent again with the body (proxy.send_whole)
+        ]
         return Answer(response.status_code, headers, content, exchange.attempts)
 
     def _mediates(self, version: str | None, path: bytes, found: dict[bytes, bytes]) -> bool:

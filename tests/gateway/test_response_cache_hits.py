@@ -29,6 +29,9 @@ def test_a_read_is_fetched_once_then_answered_from_the_cache(harness_factory):
     assert re.fullmatch(r"catalog-gw; hit; ttl=\d+", second.header("cache-status"))
     assert second.header("age") == "0"
     assert second.status == 200 and second.body == first.body
+    assert [r.header_values("content-length") for r in (first, second)] == [
+        [str(len(first.body))]
+    ] * 2
     assert second.header("etag") == '"7"'
 
 
@@ -97,6 +100,7 @@ def test_an_error_answer_is_not_stored(harness_factory):
 
     replies, upstream_calls = harness_factory(scenario, rest=missing)
     assert upstream_calls == 2
+    assert all(len(reply.header_values("content-length")) == 1 for reply in replies)
     assert [r.header("cache-status") for r in replies] == [
         "catalog-gw; fwd=miss; fwd-status=404"
     ] * 2
