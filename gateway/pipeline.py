@@ -298,12 +298,12 @@ class Gateway:
             headers = proxy.request_headers(
                 scope["headers"], drop=frozenset(drop), add=forwarded + upstream_accept
             )
+            request = self._upstream_request(exchange, route, upstream_path, scope, headers,
+                                             body, extensions)  # fmt: skip
             if not cached:
-                await self._proxy(exchange, route, upstream_path, scope, headers, body,
-                                  extensions, send)  # fmt: skip
+                await self._proxy(exchange, request, send)
                 return
-            fetch = functools.partial(self._fetch, exchange, route, upstream_path, scope,
-                                      headers, body, extensions)  # fmt: skip
+            fetch = functools.partial(self._fetch, exchange, request)
         if lookup is None or lookup.key is None:
             await self._send_answer(exchange, await fetch(), send)
             return
@@ -377,7 +377,7 @@ class Gateway:
         headers = [*answer.headers, *exchange.gateway_headers()]
         exchange.sent_bytes = await proxy.send_whole(send, answer.status, headers, answer.body)
 
-    async def _upstream_response(
+    def _upstream_request(
         self,
         exchange: Exchange,
         route: Route,
@@ -386,39 +386,30 @@ class Gateway:
         headers: list[tuple[bytes, bytes]],
         body: bytes,
         extensions: dict[str, Any],
-    ) -> httpx.Response:
-        """The upstream's response, its body not read yet; timings and attempts recorded."""
-        upstream = self.upstreams[route.upstream]
+    ) -> httpx.Request:
         query = scope.get("query_string") or b""
         target = path + b"?" + query if query else path
-        request = httpx.Request(
+        return httpx.Request(
             exchange.method,
-            upstream.base_url + target.decode("latin-1"),
+            self.upstreams[route.upstream].base_url + target.decode("latin-1"),
             headers=headers,
             content=body,
-            extensions={**extensions, "timeout": self._timeout(exchange.deadline)},
+            extensions=dict(extensions),
         )
+
+    async def _send_upstream(self, exchange: Exchange, request: httpx.Request) -> httpx.Response:
+        """The upstream's response, its body not read yet; timings and attempts recorded."""
+        name = request.extensions[UPSTREAM]
+        request.extensions["timeout"] = self._timeout(exchange.deadline)
         sent_at = time.perf_counter()
-        with map_upstream_errors(route.upstream):
-            response = await upstream.send(request)
+        with map_upstream_errors(name):
+            response = await self.upstreams[name].send(request)
         exchange.upstream_seconds = time.perf_counter() - sent_at
         exchange.attempts = response.extensions.get(ATTEMPTS, 1)
         return response
 
-    async def _proxy(
-        self,
-        exchange: Exchange,
-        route: Route,
-        path: bytes,
-        scope: dict[str, Any],
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        extensions: dict[str, Any],
-        send: proxy.Send,
-    ) -> None:
-        response = await self._upstream_response(
-            exchange, route, path, scope, headers, body, extensions
-        )
+    async def _proxy(self, exchange: Exchange, request: httpx.Request, send: proxy.Send) -> None:
+        response = await self._send_upstream(exchange, request)
         try:
             exchange.status = response.status_code
             response_headers = proxy.response_headers(response.headers.raw)
@@ -429,23 +420,12 @@ class Gateway:
         finally:
             await response.aclose()
 
-    async def _fetch(
-        self,
-        exchange: Exchange,
-        route: Route,
-        path: bytes,
-        scope: dict[str, Any],
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        extensions: dict[str, Any],
-    ) -> Answer:
+    async def _fetch(self, exchange: Exchange, request: httpx.Request) -> Answer:
         """The upstream's whole answer, its body as sent (still in its content coding), for the
         cache: catalog reads are bounded by their page size."""
-        response = await self._upstream_response(
-            exchange, route, path, scope, headers, body, extensions
-        )
+        response = await self._send_upstream(exchange, request)
         try:
-            with map_upstream_errors(route.upstream):
+            with map_upstream_errors(request.extensions[UPSTREAM]):
                 content = b"".join([chunk async for chunk in response.aiter_raw()])
         finally:
             await response.aclose()
