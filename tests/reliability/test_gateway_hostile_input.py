@@ -38,6 +38,7 @@ def gateway_in_front_of(upstream: RecordingUpstream, folder: Path, **env: str) -
                 "GATEWAY_REST_URL": upstream.url,
                 "GATEWAY_SOAP_URL": upstream.url,
                 "REDIS_URL": "",
+                "GATEWAY_CACHE_ENABLED": "false",  # the upstream records every request sent
                 "GATEWAY_RATELIMIT_ANONYMOUS": "100000/minute",
                 **env,
             },
