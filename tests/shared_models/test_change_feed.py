@@ -8,13 +8,16 @@ from __future__ import annotations
 import pytest
 import redis
 from django.conf import settings
+from django.contrib import admin
 from prometheus_client import REGISTRY
 
 from catalog_contract import generations
 from config.env import var_dir
 from shared_models import job_runs, job_services, seeding, services
+from shared_models.admin import AuthorAdmin
 from shared_models.errors import StaleVersion
 from shared_models.job_services import ImportLine
+from shared_models.models import Author
 from tests.factories import book_data, make_author, make_book
 from tests.processes import free_port
 
@@ -107,3 +110,12 @@ def test_an_unreachable_store_does_not_fail_the_write(django_capture_on_commit_c
         created = services.book_create(data=book_data())
     assert created.id > 0
     assert failures() == before + 1
+
+
+def test_an_edit_in_the_admin_announces_its_kind(django_capture_on_commit_callbacks, rf):
+    author = make_author()
+    author.name = "Renamed in the admin"
+    before = tokens()
+    with django_capture_on_commit_callbacks(execute=True):
+        AuthorAdmin(Author, admin.site).save_model(rf.post("/"), author, form=None, change=True)
+    assert changed(before) == {"authors"}
