@@ -107,3 +107,11 @@ def test_a_mediated_read_is_cached_apart_from_the_proxied_one(harness_factory):
     assert replies[1].header("cache-status").startswith("catalog-gw; hit")
     assert replies[1].json()["title"] == "The Dispossessed"
     assert replies[2].json() == {"id": 7}
+
+
+def test_an_envelope_with_a_doctype_is_not_parsed_for_a_key_and_goes_around(harness_factory):
+    body = b'<!DOCTYPE e [<!ENTITY x "7">]>' + envelope("<t:GetBook><t:id>&x;</t:id></t:GetBook>")
+    body = body.replace(b'<?xml version="1.0" encoding="UTF-8"?>', b"")
+    replies, upstream_calls = soap_calls(harness_factory, body, body)
+    assert upstream_calls == 2
+    assert replies[1].header("cache-status") == "catalog-gw; fwd=bypass; detail=unreadable"
