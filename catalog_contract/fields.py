@@ -64,6 +64,13 @@ V2_FILTER_PARAMETERS: Final = MappingProxyType(
 )
 """REST v2 book list parameter -> BookFilter field (and the selectors' criterion)."""
 
+NOT_WITH_IDS: Final = (*V2_FILTER_PARAMETERS, "cursor", "page_size")
+"""Book list parameters a batch read (`ids=`) cannot be combined with: the ids name the books
+exactly, in their order, on one page."""
+NOT_WITH_IDS_MESSAGE: Final = "Cannot be combined with ids."
+GIVE_ONCE: Final = "Give {} once, separated by commas."
+"""What a list parameter (`fields`, `ids`) sent more than once is told."""
+
 # -- sparse fieldsets (`fields=`) -------------------------------------------------------------
 
 BOOK_V1_KEYS: Final = (

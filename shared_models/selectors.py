@@ -247,7 +247,9 @@ def book_batch(*, ids: Sequence[object]) -> list[BookRecord]:
         wanted = batch_ids(ids)
     except BadIds as exc:
         raise ValidationError({"ids": exc.messages}) from None
-    by_id = {record.id: record for record in _book_records(_books_by_ids(len(wanted)).rows(*wanted))}
+    by_id = {
+        record.id: record for record in _book_records(_books_by_ids(len(wanted)).rows(*wanted))
+    }
     return [by_id[book_id] for book_id in wanted if book_id in by_id]
 
 

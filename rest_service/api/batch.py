@@ -9,30 +9,30 @@ by the selector (shared_models.selectors.book_batch), the same check SOAP's GetB
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NoReturn
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
+from catalog_contract import fields
 from catalog_contract.ids import MAX_BATCH_IDS
 from shared_models.errors import ValidationError
 
 PARAMETER = "ids"
 
 
-def requested_ids(request: Request, exclusive: Iterable[str]) -> list[str] | None:
-    """The ids asked for, as sent (None without `ids`); refused when given with any of the
-    `exclusive` parameters or more than once."""
+def requested_ids(request: Request) -> list[str] | None:
+    """The ids asked for, as sent (None without `ids`); refused when given more than once or
+    with a parameter it cannot be combined with (catalog_contract.fields.NOT_WITH_IDS)."""
     values = request.query_params.getlist(PARAMETER)
     if not values:
         return None
     if len(values) > 1:
-        _refuse({PARAMETER: ["Give ids once, separated by commas."]})
-    combined = sorted(name for name in exclusive if name in request.query_params)
+        _refuse({PARAMETER: [fields.GIVE_ONCE.format(PARAMETER)]})
+    combined = sorted(name for name in fields.NOT_WITH_IDS if name in request.query_params)
     if combined:
-        _refuse({name: [f"Cannot be combined with {PARAMETER}."] for name in combined})
+        _refuse({name: [fields.NOT_WITH_IDS_MESSAGE] for name in combined})
     return values[0].split(",") if values[0] else []
 
 

@@ -28,7 +28,7 @@ def selection(request: Request, keys: tuple[str, ...]) -> tuple[str, ...] | None
     if not values:
         return None
     if len(values) > 1:
-        _refuse(["Give fields once, with the names separated by commas."])
+        _refuse([fields.GIVE_ONCE.format(PARAMETER)])
     try:
         return fields.selected_keys(values[0], keys)
     except fields.BadFields as exc:

@@ -79,7 +79,9 @@ def test_a_full_batch_is_served(anonymous, ids):
 
 def test_more_ids_than_a_batch_holds_is_a_400(anonymous, ids):
     body = assert_problem(_batch(anonymous, range(1, MAX_BATCH_IDS + 2)), 400, "invalid")
-    assert body["errors"] == {"ids": [f"Give at most {MAX_BATCH_IDS} ids, not {MAX_BATCH_IDS + 1}."]}
+    assert body["errors"] == {
+        "ids": [f"Give at most {MAX_BATCH_IDS} ids, not {MAX_BATCH_IDS + 1}."]
+    }
 
 
 def test_repeats_count_towards_the_limit(anonymous, ids):
@@ -115,13 +117,21 @@ def test_every_bad_id_is_named_at_once(anonymous, ids):
 
 
 def test_ids_given_twice_is_a_400(anonymous, ids):
-    body = assert_problem(anonymous.get(f"/api/v2/books/?ids={ids[0]}&ids={ids[1]}"), 400, "invalid")
+    body = assert_problem(
+        anonymous.get(f"/api/v2/books/?ids={ids[0]}&ids={ids[1]}"), 400, "invalid"
+    )
     assert body["errors"] == {"ids": ["Give ids once, separated by commas."]}
 
 
 @pytest.mark.parametrize(
     "parameter, value",
-    [("author", "1"), ("search", "book"), ("ordering", "-title"), ("cursor", "x"), ("page_size", "2")],
+    [
+        ("author", "1"),
+        ("search", "book"),
+        ("ordering", "-title"),
+        ("cursor", "x"),
+        ("page_size", "2"),
+    ],
 )
 def test_ids_name_the_books_exactly_so_filters_and_paging_are_refused(
     anonymous, ids, parameter, value

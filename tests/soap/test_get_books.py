@@ -53,7 +53,9 @@ def test_each_book_is_the_one_get_book_gives(soap):
     client, _ = soap
     batch = client.service.GetBooks(ids={"id": [5, 4]}).book
     singles = [client.service.GetBook(5), client.service.GetBook(4)]
-    assert [serialize_object(b, dict) for b in batch] == [serialize_object(b, dict) for b in singles]
+    assert [serialize_object(b, dict) for b in batch] == [
+        serialize_object(b, dict) for b in singles
+    ]
 
 
 def test_ids_no_book_has_are_left_out(soap):

@@ -280,9 +280,7 @@ def test_invalid_list_arguments_are_refused_by_both(rest, soap, query, book_filt
     assert soap_errors == {soap_field: response.json()["errors"][rest_field]}
 
 
-@pytest.mark.parametrize(
-    "ids", [[], list(range(1, MAX_BATCH_IDS + 2)), [1] * (MAX_BATCH_IDS + 1)]
-)
+@pytest.mark.parametrize("ids", [[], list(range(1, MAX_BATCH_IDS + 2)), [1] * (MAX_BATCH_IDS + 1)])
 def test_a_bad_batch_is_refused_by_both_with_the_same_words(rest, soap, ids):
     response = rest.get("/api/v2/books/", params={"ids": ",".join(map(str, ids))})
     code, machine_code, soap_errors, _ = soap_fault(lambda: soap.service.GetBooks(ids={"id": ids}))

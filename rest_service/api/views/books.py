@@ -50,8 +50,6 @@ SHAPES = {
     "v2": (representations.book_v2, inputs.book_input_v2),
 }
 KEYS = {"v1": fields.BOOK_V1_KEYS, "v2": fields.BOOK_V2_KEYS}
-# What a batch read (`ids`) names exactly, so it cannot be combined with them.
-NOT_WITH_IDS = (*BookFilterSet.base_filters, "ordering", "cursor", "page_size")
 
 
 def _version(request: Request) -> str:
@@ -99,7 +97,7 @@ class BookViewSet(CatalogViewSet):
         are cursor-based: follow `next`/`previous`; inserts never shift a page. `ids` reads a
         batch of books by id instead, in the order given."""
         represent = sparse.sparse(SHAPES[_version(request)][0], self.selected_keys(request))
-        ids = batch.requested_ids(request, NOT_WITH_IDS)
+        ids = batch.requested_ids(request)
         if ids is not None:
             page = Page(selectors.book_batch(ids=ids), None, None)
         else:
