@@ -9,7 +9,8 @@ selection): a cache holding one selection never takes it for another.
 
 from __future__ import annotations
 
-from typing import NoReturn
+import copy
+from typing import Any, NoReturn
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -64,3 +65,40 @@ def parameter(keys: tuple[str, ...]) -> OpenApiParameter:
         ),
         pattern=rf"^({'|'.join(keys)})(,({'|'.join(keys)}))*$",
     )
+
+
+def document_sparse_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every read that takes `fields` may answer a subset
+    of its resource's keys, so its items are documented as the full shape or `<Shape>Fields`
+    (the same properties, none required). Without it a sparse answer would break the document
+    (and schemathesis' response check) for want of the keys it left out."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        operation = operations.get("get", {})
+        if not any(p.get("name") == PARAMETER for p in operation.get("parameters", [])):
+            continue
+        content = operation["responses"]["200"]["content"]["application/json"]
+        shape = schemas[_name(content["schema"])]
+        if "results" in shape.get("properties", {}):
+            results = shape["properties"]["results"]
+            results["items"] = _either(results["items"], schemas)
+        else:
+            content["schema"] = _either(content["schema"], schemas)
+    return result
+
+
+def _name(reference: dict[str, Any]) -> str:
+    return str(reference["$ref"]).rsplit("/", 1)[-1]
+
+
+def _either(reference: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """`reference`, or its sparse variant (made once); unchanged if already either."""
+    if "$ref" not in reference:
+        return reference
+    name = _name(reference)
+    sparse = schemas.setdefault(f"{name}Fields", copy.deepcopy(schemas[name]))
+    sparse.pop("required", None)
+    sparse["description"] = f"A {name} with only the keys `fields` selected."
+    return {"anyOf": [reference, {"$ref": f"#/components/schemas/{name}Fields"}]}

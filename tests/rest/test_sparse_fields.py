@@ -9,6 +9,7 @@ import pytest
 from catalog_contract import fields
 from rest_service.api.schema import CatalogSchemaGenerator
 from tests.factories import make_author, make_book, make_genre, make_publisher
+from tests.rest.openapi import assert_documented
 from tests.rest.problems import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,32 @@ def test_every_read_documents_fields_with_the_resource_s_keys_and_its_400(docume
         assert parameter["in"] == "query" and parameter["schema"]["type"] == "string"
         assert all(f"`{name}`" in parameter["description"] for name in keys)
         assert "400" in operation["responses"]
+
+
+@pytest.mark.parametrize("resource", sorted(RESOURCES))
+def test_sparse_answers_are_documented_as_the_shape_without_required_keys(document, resource):
+    schemas = document["components"]["schemas"]
+    key = "{slug}" if resource.endswith("genres") else "{id}"
+    item = document["paths"][f"/api/{resource}/{key}/"]["get"]["responses"]["200"]
+    full, sparse = (
+        s["$ref"].rsplit("/", 1)[1] for s in item["content"]["application/json"]["schema"]["anyOf"]
+    )
+    listing = document["paths"][f"/api/{resource}/"]["get"]["responses"]["200"]
+    page = schemas[listing["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert page["properties"]["results"]["items"]["anyOf"] == [
+        {"$ref": f"#/components/schemas/{full}"},
+        {"$ref": f"#/components/schemas/{sparse}"},
+    ]
+    assert schemas[sparse]["properties"] == schemas[full]["properties"]
+    assert "required" not in schemas[sparse] and schemas[full]["required"]
+
+
+@pytest.mark.parametrize("resource", sorted(RESOURCES))
+def test_sparse_answers_match_the_document(anonymous, catalog, document, resource):
+    asked = RESOURCES[resource][1]
+    key = "{slug}" if resource.endswith("genres") else "{id}"
+    for url, path in (
+        (_item_url(resource, catalog), f"/api/{resource}/{key}/"),
+        (f"/api/{resource}/", f"/api/{resource}/"),
+    ):
+        assert_documented(document, anonymous.get(url, {"fields": asked}), path)
