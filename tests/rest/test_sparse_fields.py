@@ -247,3 +247,19 @@ def test_sparse_answers_match_the_document(anonymous, catalog, document, resourc
         (f"/api/{resource}/", f"/api/{resource}/"),
     ):
         assert_documented(document, anonymous.get(url, {"fields": asked}), path)
+
+
+def test_a_compressed_sparse_book_has_the_coding_s_tag_and_revalidates(anonymous, settings):
+    settings.COMPRESSION_MIN_BYTES = 0
+    url = f"/api/v2/books/{make_book(description='Long enough to shrink. ' * 10).pk}/"
+    selection = {"fields": "id,description"}
+    sparse_tag = anonymous.get(url, selection)["ETag"]
+    coded = anonymous.get(url, selection, HTTP_ACCEPT_ENCODING="gzip")
+    again = anonymous.get(
+        url, selection, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=coded["ETag"]
+    )
+    full = anonymous.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=coded["ETag"])
+    assert coded["Content-Encoding"] == "gzip"
+    assert coded["ETag"] == sparse_tag[:-1] + '-gzip"'
+    assert (again.status_code, again["ETag"]) == (304, coded["ETag"])
+    assert full.status_code == 200
