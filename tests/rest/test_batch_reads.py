@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from catalog_contract.fields import NOT_WITH_IDS
 from catalog_contract.ids import MAX_BATCH_IDS, MAX_ID
 from rest_service.api.schema import CatalogSchemaGenerator
 from tests.factories import make_book
@@ -146,3 +147,10 @@ def test_the_openapi_document_describes_ids():
         operation = document["paths"][f"/api/{version}/books/"]["get"]
         (parameter,) = [p for p in operation["parameters"] if p["name"] == "ids"]
         assert str(MAX_BATCH_IDS) in parameter["description"]
+
+
+def test_every_list_parameter_but_fields_is_refused_with_ids():
+    """A filter added to the list later is refused with ids too (catalog_contract.fields)."""
+    paths = CatalogSchemaGenerator().get_schema(request=None, public=True)["paths"]
+    names = {p["name"] for p in paths["/api/v2/books/"]["get"]["parameters"]}
+    assert names - {"ids", "fields"} == set(NOT_WITH_IDS)
