@@ -24,6 +24,10 @@ BOOK_FILTER: Final = (
     "published_after", "published_before", "search", "ordering",
 )  # fmt: skip
 BOOK_PAGE: Final = ("books", "next_cursor", "previous_cursor")
+BOOK_LIST: Final = ("books",)
+"""GetBooks' answer: the books asked for, in the order asked."""
 
 LIST_ITEMS: Final = {"author_ids": "id", "genre_slugs": "slug"}
 """BookInput's arrays of simple values: the element each item is written as."""
+BATCH_ITEMS: Final = {"ids": "id"}
+"""GetBooks' array of ids: the element each id is written as."""

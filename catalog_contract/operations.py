@@ -12,6 +12,7 @@ READ_OPERATIONS: Final = frozenset(
     {
         "GetBook",
         "GetBookByIsbn",
+        "GetBooks",
         "ListBooks",
         "GetAuthor",
         "ListAuthors",

@@ -2,7 +2,12 @@
 
     GET  /api/v2/books/{id}/        -> GetBook(id)
     GET  /api/v2/books/?filters...  -> ListBooks(filter, cursor, page_size)
+    GET  /api/v2/books/?ids=3,1,2   -> GetBooks(ids)
     POST /api/v2/books/             -> CreateBook(book)
+
+`fields=` on the reads is applied here, as a projection of the SOAP answer (SOAP has no sparse
+fieldsets), with REST's rules and its sparse ETags (catalog_contract.fields); `ids=` is checked
+here too (catalog_contract.ids), so a bad batch is refused with REST's words before any call.
 
 The answer is what the REST service answers for the same request, plus `X-Backend: soap` saying
 who served it: the same status, the same
@@ -28,8 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import httpx
 import orjson
@@ -48,7 +53,7 @@ from catalog_contract.errors import (
     problem_type,
     title,
 )
-from catalog_contract.ids import MAX_ID, MIN_ID
+from catalog_contract.ids import MAX_ID, MIN_ID, BadIds, batch_ids
 from gateway import soap_envelopes
 from gateway.errors import UpstreamUnavailable
 from gateway.problems import PROBLEM_CONTENT_TYPE, Answer
@@ -60,6 +65,8 @@ if TYPE_CHECKING:
     from gateway.pipeline import MediationRequest
 
 SOAP_PATH = "/soap12/catalog/"
+FIELDS = "fields"
+IDS = "ids"
 BOOKS_PATH = "/api/v2/books/"
 _BOOK_PATH = re.compile(r"/api/v2/books/([0-9]{1,18})/")
 
@@ -87,6 +94,7 @@ SCALAR_KEYS = frozenset(
 class Operation(StrEnum):
     GET = "GetBook"
     LIST = "ListBooks"
+    BATCH = "GetBooks"
     CREATE = "CreateBook"
 
     @property
@@ -94,10 +102,11 @@ class Operation(StrEnum):
         return self is not Operation.CREATE
 
 
-def operation_for(method: str, path: str) -> Operation | None:
+def operation_for(method: str, path: str, query: str = "") -> Operation | None:
     """The SOAP operation that serves this REST v2 request, or None if mediation does not."""
     if path == BOOKS_PATH:
-        return {"GET": Operation.LIST, "POST": Operation.CREATE}.get(method)
+        listing = Operation.BATCH if IDS in _parameters(query) else Operation.LIST
+        return {"GET": listing, "POST": Operation.CREATE}.get(method)
     if method == "GET" and _BOOK_PATH.fullmatch(path):
         return Operation.GET
     return None
@@ -161,38 +170,49 @@ async def serve(
     """Serve `request` through the SOAP service at `soap_url`. Transport errors and CircuitOpen
     propagate (the caller maps them as for any upstream call); `extensions` carries the
     deadline. A request mediation cannot serve is answered with a 400 problem saying so."""
-    operation = operation_for(request.method, request.path)
+    operation = operation_for(request.method, request.path, request.query_string)
     try:
         if operation is None:
             raise Refusal(INVALID.code, 400, NOT_MEDIATED)
+        selected = _selection(operation, request)
         envelope, names = _envelope(operation, request)
     except Refusal as refusal:
         answer = _problem(
             request, refusal.code, refusal.status, refusal.detail, **refusal.extensions
         )
     else:
-        answer = await _call(client, soap_url, request, operation, envelope, names, extensions)
+        call = _Call(operation, envelope, names, selected)
+        answer = await _call(client, soap_url, request, call, extensions)
     answer.headers.append(SERVED_BY_SOAP)
     return answer
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One SOAP call on behalf of a REST request, and what its answer needs."""
+
+    operation: Operation
+    envelope: bytes
+    names: Mapping[str, str]  # SOAP field path -> REST name, for a fault's errors
+    selected: tuple[str, ...] | None  # the keys `fields=` selects; None: every key
 
 
 async def _call(
     client: httpx.AsyncClient,
     soap_url: str,
     request: RestRequest,
-    operation: Operation,
-    envelope: bytes,
-    names: Mapping[str, str],
+    call: _Call,
     extensions: Mapping[str, Any] | None,
 ) -> Answer:
+    operation = call.operation
     response = await client.post(
         soap_url,
-        content=envelope,
+        content=call.envelope,
         headers=_soap_headers(request.headers),
         extensions={**(extensions or {}), IDEMPOTENT: operation.idempotent, UPSTREAM: "soap"},
     )
     try:
-        answer = _answer(request, operation, response, names)
+        answer = _answer(request, call, response)
     except MalformedAnswer as exc:
         raise UpstreamUnavailable(
             f"The soap service answered {operation} with something else than a catalog message."
@@ -201,24 +221,57 @@ async def _call(
     return answer
 
 
-def _answer(
-    request: RestRequest, operation: Operation, response: httpx.Response, names: Mapping[str, str]
-) -> Answer:
+def _answer(request: RestRequest, call: _Call, response: httpx.Response) -> Answer:
     result = soap_envelopes.answer(response.content)
     if isinstance(result, SoapFault):
-        return _fault_problem(request, result, response.status_code, names)
-    if operation is Operation.LIST:
-        return _page(request, soap_envelopes.book_page(result))
+        return _fault_problem(request, result, response.status_code, call.names)
+    if call.operation in (Operation.LIST, Operation.BATCH):
+        return _page(request, soap_envelopes.book_page(result), call.selected)
     book = soap_envelopes.book(result)
-    if operation is Operation.CREATE:
+    if call.operation is Operation.CREATE:
         location = _absolute(request.url, f"{BOOKS_PATH}{book['id']}/")
         return _book(book, 201, [(b"location", location.encode())])
-    if held := _held_validator(request.headers.get("if-none-match"), book["version"]):
+    current = _etag(book["version"], _variant(call.selected))
+    if held := _held_validator(request.headers.get("if-none-match"), current):
         return Answer(304, [(b"etag", held.encode())])
-    return _book(book, 200)
+    return _book(_projected(book, call.selected), 200, etag=current)
 
 
 # -- requests ---------------------------------------------------------------------------------
+
+
+def _parameters(query: str) -> dict[str, list[str]]:
+    return parse_qs(query, keep_blank_values=True)
+
+
+def _selection(operation: Operation, request: RestRequest) -> tuple[str, ...] | None:
+    """The keys `fields=` selects on a read, checked as REST checks them; None: every key."""
+    values = _parameters(request.query_string).get(FIELDS)
+    if operation is Operation.CREATE or values is None:
+        return None
+    try:
+        if len(values) > 1:
+            raise fields.BadFields([fields.GIVE_ONCE.format(FIELDS)])
+        return fields.selected_keys(values[0], fields.BOOK_V2_KEYS)
+    except fields.BadFields as exc:
+        raise Refusal(
+            INVALID.code, 400, f"{FIELDS}: {exc.messages[0]}", errors={FIELDS: exc.messages}
+        ) from None
+
+
+def _batch(query: str) -> bytes:
+    """GetBooks for `ids=`, refused as REST refuses it (repeated, combined, bad ids)."""
+    parameters = _parameters(query)
+    values = parameters[IDS]
+    if len(values) > 1:
+        _invalid({IDS: [fields.GIVE_ONCE.format(IDS)]})
+    combined = sorted(name for name in fields.NOT_WITH_IDS if name in parameters)
+    if combined:
+        _invalid({name: [fields.NOT_WITH_IDS_MESSAGE] for name in combined})
+    try:
+        return soap_envelopes.get_books(batch_ids(values[0].split(",") if values[0] else []))
+    except BadIds as exc:
+        _invalid({IDS: exc.messages})
 
 
 def _envelope(operation: Operation, request: RestRequest) -> tuple[bytes, dict[str, str]]:
@@ -234,6 +287,8 @@ def _envelope(operation: Operation, request: RestRequest) -> tuple[bytes, dict[s
         criteria = {filters[k]: v for k, v in params.items() if k in filters}
         page = soap_envelopes.list_books(criteria, params.get("cursor"), params.get("page_size"))
         return page, {}
+    if operation is Operation.BATCH:
+        return _batch(request.query_string), {}
     if "idempotency-key" in request.headers:
         raise Refusal(
             INVALID.code,
@@ -289,7 +344,7 @@ def book_input(body: Any) -> tuple[dict[str, Any], dict[str, str]]:
     return book, names
 
 
-def _invalid(field_errors: dict[str, list[str]]) -> None:
+def _invalid(field_errors: dict[str, list[str]]) -> NoReturn:
     raise Refusal(INVALID.code, 400, INVALID_DETAIL, errors=field_errors)
 
 
@@ -337,22 +392,38 @@ def _json(status: int, document: Any, headers: list[tuple[bytes, bytes]]) -> Ans
     return Answer(status, headers, orjson.dumps(document))
 
 
-def _etag(version: int) -> bytes:
-    return f'"{version}"'.encode()
+def _etag(version: int, variant: str = "") -> str:
+    """As REST tags a book (rest_service.api.conditional): "3", or "3-f7" for a selection."""
+    return f'"{version}-{variant}"' if variant else f'"{version}"'
+
+
+def _variant(selected: tuple[str, ...] | None) -> str:
+    return "" if selected is None else fields.selection_tag(selected, fields.BOOK_V2_KEYS)
+
+
+def _projected(book: dict[str, Any], selected: tuple[str, ...] | None) -> dict[str, Any]:
+    return book if selected is None else fields.project(book, selected)
 
 
 def _book(
-    book: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]] | None = None
+    book: dict[str, Any],
+    status: int,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    *,
+    etag: str | None = None,
 ) -> Answer:
-    extra = [(b"content-type", JSON), (b"etag", _etag(book["version"])), *(headers or [])]
+    tag = etag or _etag(book["version"])
+    extra = [(b"content-type", JSON), (b"etag", tag.encode()), *(headers or [])]
     return _json(status, book, extra)
 
 
-def _page(request: RestRequest, page: soap_envelopes.BookPage) -> Answer:
+def _page(
+    request: RestRequest, page: soap_envelopes.BookPage, selected: tuple[str, ...] | None
+) -> Answer:
     document = {
         "next": _link(request.url, page.next_cursor),
         "previous": _link(request.url, page.previous_cursor),
-        "results": page.books,
+        "results": [_projected(book, selected) for book in page.books],
     }
     return _json(200, document, [(b"content-type", JSON)])
 
@@ -367,12 +438,12 @@ def _absolute(url: str, path: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}{path}"
 
 
-def _held_validator(header: str | None, version: int) -> str | None:
-    """The ETag of the variant the client holds when If-None-Match names this version (weakly
-    compared, as REST compares it, in any content coding), to answer the 304 with; else None."""
+def _held_validator(header: str | None, current: str) -> str | None:
+    """The ETag of the variant the client holds when If-None-Match names the `current` tag
+    (weakly compared, as REST compares it, in any content coding), to answer the 304 with; else
+    None."""
     if not header:
         return None
-    current = _etag(version).decode()
     tags = parse_etags(header)
     if tags == ["*"]:
         return current

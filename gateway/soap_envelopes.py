@@ -57,6 +57,9 @@ class SoapFault:
 Scalar = str | int | float | bool
 
 
+_ARRAY_ITEMS = {**elements.LIST_ITEMS, **elements.BATCH_ITEMS}
+
+
 def _text(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -64,13 +67,14 @@ def _text(value: Scalar) -> str:
 
 
 def _elements(values: Iterable[tuple[str, Any]]) -> str:
-    """`<tns:name>value</tns:name>` for each pair, nested for lists (of `LIST_ITEMS`) and dicts."""
+    """`<tns:name>value</tns:name>` for each pair, nested for lists (of `LIST_ITEMS` and
+    `BATCH_ITEMS`) and dicts."""
     out = []
     for name, value in values:
         if isinstance(value, Mapping):
             inner = _elements(value.items())
         elif isinstance(value, list):
-            item = elements.LIST_ITEMS[name]
+            item = _ARRAY_ITEMS[name]
             inner = "".join(f"<tns:{item}>{_text(v)}</tns:{item}>" for v in value)
         else:
             inner = _text(value)
@@ -84,6 +88,10 @@ def envelope(operation: str, arguments: Iterable[tuple[str, Any]]) -> bytes:
 
 def get_book(book_id: int) -> bytes:
     return envelope("GetBook", [("id", book_id)])
+
+
+def get_books(ids: Iterable[int]) -> bytes:
+    return envelope("GetBooks", [("ids", list(ids))])
 
 
 def list_books(criteria: Mapping[str, Scalar], cursor: str | None, page_size: str | None) -> bytes:
@@ -206,6 +214,7 @@ class BookPage:
 
 
 def book_page(element: etree._Element) -> BookPage:
+    """A tns:BookPage, or a tns:BookList (GetBooks' answer: a page without cursors)."""
     books = element.find(f"{_T}books")
     if books is None:
         raise MalformedAnswer("a BookPage without books")

@@ -112,4 +112,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_GENERATOR_CLASS": "rest_service.api.schema.CatalogSchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rest_service.api.sparse.document_sparse_responses",
+    ],
 }

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from spyne import Boolean, Fault, Integer32, Service, Unicode, rpc
+from spyne import Array, Boolean, Fault, Integer32, Service, Unicode, rpc
 
+from catalog_contract.ids import MAX_BATCH_IDS, MAX_ID, MIN_ID
 from shared_models import selectors, services
 from shared_models.errors import CatalogError
 from shared_models.records import AuthorRecord, BookRecord, GenreRecord, PublisherRecord
@@ -39,7 +40,9 @@ from soap_service.types import (
     AuthorPage,
     Book,
     BookFilter,
+    BookId,
     BookInput,
+    BookList,
     BookPage,
     Cursor,
     Genre,
@@ -60,6 +63,10 @@ _ID = Id.customize(**REQUIRED)
 _VERSION = Integer32(ge=1, doc="The version you read; refused if the book has changed.", **REQUIRED)
 _CURSOR = Cursor.customize(**OPTIONAL)
 _PAGE_SIZE = PageSize.customize(**OPTIONAL)
+_BOOK_IDS = Array(BookId, member_name="id").customize(
+    doc=f"1 to {MAX_BATCH_IDS} book ids ({MIN_ID}..{MAX_ID}); a repeated id is served once.",
+    **REQUIRED,
+)
 
 
 def _reads(*params: Any, returns: Any) -> Any:
@@ -117,6 +124,11 @@ class CatalogService(Service):
     @_reads(Isbn.customize(**REQUIRED), returns=Book)
     def GetBookByIsbn(ctx: Any, isbn: str) -> BookRecord:
         return selectors.book_get_by_isbn(isbn=isbn)
+
+    @_reads(_BOOK_IDS, returns=BookList)
+    def GetBooks(ctx: Any, ids: list[int] | None) -> Any:
+        """A batch read: REST's `GET /api/v2/books/?ids=...`, the same selector and limits."""
+        return BookList(books=selectors.book_batch(ids=ids or []))
 
     @_reads(BookFilter.customize(**OPTIONAL), _CURSOR, _PAGE_SIZE, returns=BookPage)
     def ListBooks(ctx: Any, filter: Any, cursor: str | None, page_size: int | None) -> Any:

@@ -49,6 +49,9 @@ PageSize = Integer32(
 # Array item types with names of their own (Spyne ignores member_name for primitives).
 AuthorId = Long(ge=1, type_name="AuthorId", nillable=False)
 AuthorId.__namespace__ = TNS
+# The count of a batch is the selector's to check (catalog_contract.ids), with REST's words.
+BookId = Long(ge=1, type_name="BookId", nillable=False)
+BookId.__namespace__ = TNS
 Slug = Unicode(max_len=50, pattern=SLUG_PATTERN, type_name="Slug", nillable=False)
 Slug.__namespace__ = TNS
 
@@ -282,6 +285,17 @@ def _page_type(
 
     PageType.__name__ = PageType.__qualname__ = name
     return PageType
+
+
+class BookList(ComplexModel):
+    __namespace__ = TNS
+
+    class Annotations(ComplexModel.Annotations):
+        doc = "The books a batch asked for, in the order asked; ids no book has are left out."
+
+    _type_info = [
+        ("books", Array(Book.customize(nillable=False), member_name="book").customize(**REQUIRED))
+    ]
 
 
 BookPage = _page_type("BookPage", Book, "books", "book")

@@ -23,23 +23,31 @@ class PreconditionRequired(APIException):
     default_detail = "Send If-Match with the ETag you last read (GET the resource first)."
 
 
-def etag(version: int) -> str:
-    return f'"{version}"'
+def etag(version: int, variant: str = "") -> str:
+    """The full book's tag is its version ("3"); a sparse one's names its selection too
+    ("3-f7", rest_service.api.sparse), so the two never validate each other."""
+    return f'"{version}-{variant}"' if variant else f'"{version}"'
 
 
-def _version(tag: str) -> int | None:
-    """The version in a strong ETag of ours ("3"); None for weak or foreign tags."""
+def _version(tag: str, variant: str = "") -> int | None:
+    """The version in a strong ETag of ours for this variant ("3", "3-f7"); None for weak or
+    foreign tags and for another variant's."""
     inner = tag[1:-1] if len(tag) >= 2 and tag[0] == tag[-1] == '"' else ""
+    if variant:
+        inner, dash, tail = inner.rpartition("-")
+        if not dash or tail != variant:
+            return None
     return int(inner) if inner.isdigit() and len(inner) < 19 else None
 
 
-def not_modified(request: Request, version: int) -> bool:
+def not_modified(request: Request, version: int, variant: str = "") -> bool:
     """If-None-Match uses the weak comparison: W/"3" matches "3"."""
     header = request.headers.get("If-None-Match")
     if not header:
         return False
     tags = parse_etags(header)
-    return tags == ["*"] or version in {_version(tag.removeprefix("W/")) for tag in tags}
+    held = {_version(tag.removeprefix("W/"), variant) for tag in tags}
+    return tags == ["*"] or version in held
 
 
 def expected_version(request: Request, *, current: Callable[[], int], label: object) -> int | None:

@@ -19,11 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
+from rest_service.api import sparse
 from rest_service.api.problems import PROBLEM_CONTENT_TYPE
 from rest_service.api.schema_shapes import ProblemSerializer
 
 PROBLEM_DESCRIPTIONS = {
-    400: "Invalid input (`errors`: field -> messages) or malformed JSON.",
+    400: "Invalid input (`errors`: field or query parameter -> messages) or malformed JSON.",
     401: "No valid bearer token (missing on a write, or failing a check even on a read), or "
     "wrong credentials at /api/token/; see WWW-Authenticate.",
     403: "The token lacks the catalog:write scope.",
@@ -40,7 +41,7 @@ PROBLEM_DESCRIPTIONS = {
 }
 _PROBLEMS_BY_ACTION = {
     "list": (400, 401),
-    "retrieve": (401, 404),
+    "retrieve": (400, 401, 404),
     "create": (400, 401, 403, 409, 413, 415, 422),
     "update": (400, 401, 403, 404, 413, 415),
     "partial_update": (400, 401, 403, 404, 413, 415),
@@ -164,6 +165,9 @@ class CatalogAutoSchema(AutoSchema):
         query = getattr(self.view, "schema_query_parameters", None)
         if query and self._action == "list":
             parameters += query()
+        keys = getattr(self.view, "resource_keys", None)
+        if keys and self._action in ("list", "retrieve"):
+            parameters.append(sparse.parameter(keys()))
         if self._action == "create":
             parameters += [
                 _header("Idempotency-Key", "Makes the create safe to retry: a repeat replays "

@@ -18,6 +18,7 @@ ORDERS = {
     "BookInput": elements.BOOK_INPUT,
     "BookFilter": elements.BOOK_FILTER,
     "BookPage": elements.BOOK_PAGE,
+    "BookList": elements.BOOK_LIST,
 }
 
 
@@ -54,5 +55,15 @@ def test_the_array_items_are_the_elements_the_wsdl_names(client):
     for array, item in elements.LIST_ITEMS.items():
         book_input = schema.find(f"{{{XSD}}}complexType[@name='BookInput']")
         declared = book_input.find(f".//{{{XSD}}}element[@name='{array}']").get("type")
+        array_type = schema.find(f"{{{XSD}}}complexType[@name='{declared.split(':')[-1]}']")
+        assert [e.get("name") for e in array_type.iter(f"{{{XSD}}}element")] == [item]
+
+
+@pytest.mark.parametrize("path", ["/soap/catalog/?wsdl", "/soap12/catalog/?wsdl"])
+def test_get_books_takes_the_ids_as_the_contract_names_their_items(client, path):
+    schema = _schema(client, path)
+    request = schema.find(f"{{{XSD}}}complexType[@name='GetBooks']")
+    for array, item in elements.BATCH_ITEMS.items():
+        declared = request.find(f".//{{{XSD}}}element[@name='{array}']").get("type")
         array_type = schema.find(f"{{{XSD}}}complexType[@name='{declared.split(':')[-1]}']")
         assert [e.get("name") for e in array_type.iter(f"{{{XSD}}}element")] == [item]

@@ -103,6 +103,21 @@ def test_only_v2_book_get_list_and_create_are_mediated(
     assert operation_for(method, path) is operation
 
 
+@pytest.mark.parametrize(
+    ("query", "operation"),
+    [
+        ("ids=3,1,2", Operation.BATCH),
+        ("ids=", Operation.BATCH),  # refused by the batch's own checks, as REST refuses it
+        ("page_size=3&ids=1", Operation.BATCH),  # likewise: ids cannot be combined
+        ("fields=ids", Operation.LIST),
+        ("page_size=3", Operation.LIST),
+    ],
+)
+def test_a_list_with_ids_is_a_batch_read(query: str, operation: Operation) -> None:
+    assert operation_for("GET", "/api/v2/books/", query) is operation
+    assert operation_for("POST", "/api/v2/books/", query) is Operation.CREATE
+
+
 def test_a_book_is_answered_as_rest_v2_json_with_its_etag() -> None:
     upstream = soap(answer(200, book_answer(book_id=7)))
     status, headers, body = mediate(upstream, rest_request("GET", "/api/v2/books/7/"))

@@ -72,6 +72,15 @@ def through_soap(stack: Stack, method: str, path: str, query: str = "", **kw: An
     return exchange
 
 
+def answered_alike(stack: Stack, path: str, query: str, status: int) -> tuple[Exchange, Exchange]:
+    """The same GET through REST and through mediation: the same status and the same JSON."""
+    rest = through_rest(stack, "GET", path, query)
+    soap = through_soap(stack, "GET", path, query)
+    assert soap[0] == rest[0] == status
+    assert soap[2] == rest[2]
+    return rest, soap
+
+
 def test_a_book_is_the_same_json_with_the_same_etag(stack: Stack) -> None:
     rest = through_rest(stack, "GET", "/api/v2/books/3/")
     soap = through_soap(stack, "GET", "/api/v2/books/3/")
@@ -100,10 +109,7 @@ def test_a_missing_book_is_the_same_problem(stack: Stack) -> None:
     ],
 )
 def test_a_filtered_page_is_the_same_json_with_the_same_links(stack: Stack, query: str) -> None:
-    rest = through_rest(stack, "GET", "/api/v2/books/", query)
-    soap = through_soap(stack, "GET", "/api/v2/books/", query)
-    assert soap[0] == rest[0] == 200
-    assert soap[2] == rest[2]
+    answered_alike(stack, "/api/v2/books/", query, 200)
 
 
 def test_following_next_then_previous_gives_the_same_pages(stack: Stack) -> None:
@@ -127,6 +133,66 @@ def test_an_invalid_list_request_is_refused_naming_the_same_parameter(
     assert soap[2]["type"] == rest[2]["type"]
     assert soap[2].keys() == rest[2].keys()
     assert soap[2]["errors"].keys() == rest[2]["errors"].keys()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ids=3,1,2",
+        "ids=7,999999,7,5",
+        "ids=999999",
+        "ids=4,2&fields=title,id",
+        "fields=price,id&page_size=3",
+        "fields=authors&page_size=2&ordering=-title",
+    ],
+)
+def test_a_batch_or_a_sparse_page_is_the_same_json(stack: Stack, query: str) -> None:
+    rest, soap = answered_alike(stack, "/api/v2/books/", query, 200)
+    assert [list(book) for book in soap[2]["results"]] == [
+        list(book) for book in rest[2]["results"]
+    ]
+
+
+def test_a_sparse_book_is_the_same_json_with_the_same_etag(stack: Stack) -> None:
+    rest, soap = answered_alike(stack, "/api/v2/books/3/", "fields=title,price,id", 200)
+    assert list(soap[2].items()) == list(rest[2].items())
+    assert (
+        soap[1]["etag"]
+        == rest[1]["etag"]
+        != through_rest(stack, "GET", "/api/v2/books/3/")[1]["etag"]
+    )
+
+
+def test_the_sparse_etag_revalidates_through_mediation(stack: Stack) -> None:
+    tag = through_rest(stack, "GET", "/api/v2/books/3/", "fields=title")[1]["etag"]
+    url = stack.url("gateway", "/api/v2/books/3/")
+    sparse = httpx.get(url + "?fields=title", headers={"x-backend": "soap", "if-none-match": tag})
+    full = httpx.get(url, headers={"x-backend": "soap", "if-none-match": tag})
+    assert (sparse.status_code, sparse.headers["etag"]) == (304, tag)
+    assert full.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ids=",
+        "ids=1,,2",
+        "ids=0,abc",
+        "ids=" + ",".join(map(str, range(1, 102))),
+        "ids=1&ids=2",
+        "ids=1&author=2&page_size=3",
+        "fields=",
+        "fields=id,nope",
+        "fields=id&fields=title",
+        "ids=1&fields=price.amount",
+    ],
+)
+def test_a_bad_batch_or_selection_is_the_same_problem(stack: Stack, query: str) -> None:
+    answered_alike(stack, "/api/v2/books/", query, 400)
+
+
+def test_a_bad_selection_of_one_book_is_the_same_problem(stack: Stack) -> None:
+    answered_alike(stack, "/api/v2/books/3/", "fields=nope", 400)
 
 
 def test_a_created_book_is_what_rest_creates_and_then_serves(

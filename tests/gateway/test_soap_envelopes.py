@@ -26,6 +26,18 @@ def test_get_book_names_the_id() -> None:
     assert operation.findtext(f"{T}id") == "42"
 
 
+def test_get_books_names_each_id_in_order() -> None:
+    operation = operation_element(soap_envelopes.get_books([3, 1, 2]))
+    assert operation.tag == f"{T}GetBooks"
+    (ids,) = operation
+    assert ids.tag == f"{T}ids"
+    assert [(item.tag, item.text) for item in ids] == [
+        (f"{T}id", "3"),
+        (f"{T}id", "1"),
+        (f"{T}id", "2"),
+    ]
+
+
 def test_list_books_writes_filter_fields_in_wsdl_order_then_cursor_and_page_size() -> None:
     envelope = soap_envelopes.list_books(
         {"search": "a<b & c", "author_id": "3", "language": "en"}, "abc", "5"
@@ -91,6 +103,14 @@ def test_a_page_answer_carries_its_books_and_both_cursors() -> None:
 def test_a_first_and_last_page_has_no_cursors() -> None:
     page = soap_envelopes.book_page(soap_envelopes.answer(page_answer([], None, None)))
     assert (page.books, page.next_cursor, page.previous_cursor) == ([], None, None)
+
+
+def test_a_book_list_answer_reads_as_a_page_without_cursors() -> None:
+    body = page_answer([3, 1], None, None).replace(b"ListBooks", b"GetBooks")
+    page = soap_envelopes.book_page(soap_envelopes.answer(body))
+    assert ([book["id"] for book in page.books], page.next_cursor, page.previous_cursor) == (
+        [3, 1], None, None,
+    )  # fmt: skip
 
 
 def test_a_fault_answer_reads_as_its_code_message_and_field_errors() -> None:

@@ -62,11 +62,12 @@ def test_v1_operations_are_deprecated_and_announce_it(document):
     assert "deprecated" not in document["paths"]["/api/v2/books/"]["get"]
 
 
-def test_every_book_filter_and_the_ordering_are_parameters(document):
+def test_every_book_filter_the_ordering_the_batch_and_the_fields_are_parameters(document):
     names = {p["name"] for p in document["paths"]["/api/v2/books/"]["get"]["parameters"]}
     assert names == {
         "author", "publisher", "genre", "language", "isbn", "min_price", "max_price",
         "published_after", "published_before", "search", "ordering", "cursor", "page_size",
+        "ids", "fields",
     }  # fmt: skip
 
 

@@ -42,3 +42,20 @@ def test_a_page_costs_three_queries_whatever_its_size(
         response = anonymous.get(f"/api/{version}/books/", {"page_size": size})
     assert response.status_code == 200
     assert len(response.json()["results"]) == size
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("count", [1, 100])
+def test_a_batch_costs_three_queries_whatever_its_size(
+    anonymous, books, version, count, django_assert_num_queries
+):
+    ids = ",".join(str(book.pk) for book in reversed(books[:count]))
+    with django_assert_num_queries(3):  # the books with their publisher, authors, genres
+        response = anonymous.get(f"/api/{version}/books/", {"ids": ids})
+    assert len(response.json()["results"]) == count
+
+
+def test_sparse_fields_cost_no_more_queries(anonymous, books, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        response = anonymous.get("/api/v2/books/", {"page_size": 100, "fields": "id,title"})
+    assert len(response.json()["results"]) == 100

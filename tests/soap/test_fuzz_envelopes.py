@@ -63,6 +63,7 @@ def operations(ids: dict[str, Any]) -> dict[str, Tree]:
     return {
         "GetBook": ("GetBook", [book_id]),
         "GetBookByIsbn": ("GetBookByIsbn", [("isbn", ids["isbn"])]),
+        "GetBooks": ("GetBooks", [("ids", [("id", str(ids["book"])), ("id", "987654321")])]),
         "ListBooks": ("ListBooks", [("filter", book_filter), ("page_size", "5")]),
         "CreateBook": ("CreateBook", [("book", book)]),
         "UpdateBook": ("UpdateBook", [book_id, version, ("book", book)]),

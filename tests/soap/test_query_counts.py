@@ -57,3 +57,10 @@ def test_get_book_costs_three_queries(client, catalog, version, django_assert_nu
     with django_assert_num_queries(3):  # the book with its publisher, its authors, its genres
         response = post_envelope(client, body, version)
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("count", [1, 100])
+def test_get_books_costs_three_queries_whatever_its_size(client, catalog, count):
+    ids = Book.objects.order_by("-id").values_list("id", flat=True)[:count]
+    body = "".join(f"<t:id>{book_id}</t:id>" for book_id in ids)
+    assert queries_for(client, f"<t:GetBooks><t:ids>{body}</t:ids></t:GetBooks>") == 3

@@ -18,6 +18,8 @@ import pytest
 from zeep.exceptions import Fault as ZeepFault
 from zeep.helpers import serialize_object
 
+from catalog_contract import fields
+from catalog_contract.ids import MAX_BATCH_IDS
 from tests import tokens
 from tests.factories import valid_isbn
 from tests.soap.conftest import TNS, zeep_client
@@ -121,6 +123,28 @@ def test_lists_page_through_the_same_books_in_the_same_pages(rest, soap, query, 
 def test_a_page_of_books_has_the_same_values_in_both(rest, soap):
     expected = [from_rest(b) for b in rest.get("/api/v2/books/?page_size=25").json()["results"]]
     assert [from_soap(b) for b in soap.service.ListBooks(page_size=25).books.book] == expected
+
+
+@pytest.mark.parametrize("ids", [[3, 1, 2], [60, 987_654_321, 17, 60, 1], [987_654_321]])
+def test_a_batch_read_has_the_same_books_in_the_same_order_in_both(rest, soap, ids):
+    query = ",".join(map(str, ids))
+    expected = [from_rest(b) for b in rest.get(f"/api/v2/books/?ids={query}").json()["results"]]
+    books = soap.service.GetBooks(ids={"id": ids})  # zeep answers GetBooksResult's `books`
+    assert [from_soap(b) for b in (books.book if books is not None else [])] == expected
+
+
+@pytest.mark.parametrize(
+    "selection", ["id,title,price", "price", "authors,genres,publisher", "version,id"]
+)
+def test_rest_fields_are_the_projection_of_the_full_record_in_both(rest, soap, selection):
+    selected = [key for key in fields.BOOK_V2_KEYS if key in selection.split(",")]
+    full = from_soap(soap.service.GetBook(17))
+    sparse = rest.get(f"/api/v2/books/17/?fields={selection}").json()
+    page = rest.get(f"/api/v2/books/?ids=17&fields={selection}").json()["results"]
+    assert list(sparse) == selected
+    # the sparse values laid over the full REST book: still the full SOAP record
+    assert from_rest({**rest.get("/api/v2/books/17/").json(), **sparse}) == full
+    assert page == [sparse]
 
 
 @pytest.mark.parametrize(
@@ -254,6 +278,15 @@ def test_invalid_list_arguments_are_refused_by_both(rest, soap, query, book_filt
     assert response.status_code == 400
     _, _, soap_errors, _ = soap_fault(lambda: soap.service.ListBooks(filter=book_filter))
     assert soap_errors == {soap_field: response.json()["errors"][rest_field]}
+
+
+@pytest.mark.parametrize("ids", [[], list(range(1, MAX_BATCH_IDS + 2)), [1] * (MAX_BATCH_IDS + 1)])
+def test_a_bad_batch_is_refused_by_both_with_the_same_words(rest, soap, ids):
+    response = rest.get("/api/v2/books/", params={"ids": ",".join(map(str, ids))})
+    code, machine_code, soap_errors, _ = soap_fault(lambda: soap.service.GetBooks(ids={"id": ids}))
+    assert response.status_code == 400
+    assert (code, machine_code) == ("Client.ValidationError", "invalid")
+    assert soap_errors == response.json()["errors"]
 
 
 def test_a_tampered_cursor_is_refused_by_both(rest, soap):

@@ -17,7 +17,7 @@ WSDL = "http://schemas.xmlsoap.org/wsdl/"
 ADDRESS = {"1.1": "{http://schemas.xmlsoap.org/wsdl/soap/}address",
            "1.2": "{http://schemas.xmlsoap.org/wsdl/soap12/}address"}  # fmt: skip
 OPERATIONS = {
-    "GetBook", "GetBookByIsbn", "ListBooks", "CreateBook", "UpdateBook", "DeleteBook",
+    "GetBook", "GetBookByIsbn", "GetBooks", "ListBooks", "CreateBook", "UpdateBook", "DeleteBook",
     "GetAuthor", "ListAuthors", "CreateAuthor", "GetPublisher", "ListPublishers",
     "CreatePublisher", "GetGenre", "ListGenres", "CreateGenre",
     "ImportBooks", "ExportBooks", "GetJob", "CancelJob",

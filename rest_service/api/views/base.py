@@ -12,6 +12,7 @@ from rest_framework.reverse import reverse
 from rest_framework.versioning import URLPathVersioning
 from rest_framework.viewsets import ViewSet
 
+from rest_service.api import sparse
 from rest_service.api.deprecation import mark_deprecated
 from rest_service.api.pagination import KeysetPagination
 
@@ -31,7 +32,8 @@ def _forget_renderer_context(response: Response) -> None:
 class CatalogViewSet(ViewSet):
     # Subclasses describe themselves to the OpenAPI document (schema.py) with `schema_tag`,
     # `schema_names` (singular, plural), `schema_shapes()` (request and response shapes) and
-    # `extra_problems` (action -> problem statuses beyond the usual ones).
+    # `extra_problems` (action -> problem statuses beyond the usual ones). `resource_keys()`
+    # names the keys of the representation, in its order: what `fields=` selects from.
     versioning_class = URLPathVersioning
     pagination_class = KeysetPagination
     lookup_field = "pk"
@@ -39,6 +41,13 @@ class CatalogViewSet(ViewSet):
     @cached_property
     def paginator(self) -> KeysetPagination:
         return self.pagination_class()
+
+    def resource_keys(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def selected_keys(self, request: Request) -> tuple[str, ...] | None:
+        """What `fields=` selects (None: everything); a bad selection is a 400."""
+        return sparse.selection(request, self.resource_keys())
 
     def finalize_response(
         self, request: Request, response: Any, *args: Any, **kwargs: Any

@@ -8,7 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rest_service.api import inputs, representations
+from catalog_contract import fields
+from rest_service.api import batch, inputs, representations, sparse
 from rest_service.api.conditional import etag, expected_version, not_modified
 from rest_service.api.filters import BookFilterSet, book_filter
 from rest_service.api.idempotency import idempotent
@@ -20,7 +21,7 @@ from rest_service.api.schema_shapes import (
 )
 from rest_service.api.views.base import ID_PATTERN, CatalogViewSet
 from shared_models import selectors, services
-from shared_models.records import BookRecord
+from shared_models.records import BookRecord, Page
 
 DOCUMENTED_SHAPES = {
     "v1": (BookV1Serializer, BookV1Serializer),
@@ -48,6 +49,7 @@ SHAPES = {
     "v1": (representations.book_v1, inputs.book_input_v1),
     "v2": (representations.book_v2, inputs.book_input_v2),
 }
+KEYS = {"v1": fields.BOOK_V1_KEYS, "v2": fields.BOOK_V2_KEYS}
 
 
 def _version(request: Request) -> str:
@@ -73,7 +75,11 @@ class BookViewSet(CatalogViewSet):
         return [
             *filter_parameters(BookFilterSet),
             ordering_parameter(names, selectors.DEFAULT_BOOK_ORDERING),
+            batch.parameter(),
         ]
+
+    def resource_keys(self) -> tuple[str, ...]:
+        return KEYS[_version(self.request)]
 
     def schema_headers(self, action: str | None) -> list[OpenApiParameter]:
         if action in ("update", "partial_update", "destroy"):
@@ -88,22 +94,33 @@ class BookViewSet(CatalogViewSet):
 
     def list(self, request: Request, **kwargs: Any) -> Response:
         """Filters combine; `search` matches every word against titles and author names. Pages
-        are cursor-based: follow `next`/`previous`; inserts never shift a page."""
-        page = selectors.book_list(
-            criteria=book_filter(request.query_params),
-            ordering=request.query_params.get("ordering"),
-            **self.paginator.page_arguments(request),
-        )
-        return self.paginator.page_response(request, page, SHAPES[_version(request)][0])
+        are cursor-based: follow `next`/`previous`; inserts never shift a page. `ids` reads a
+        batch of books by id instead, in the order given."""
+        represent = sparse.sparse(SHAPES[_version(request)][0], self.selected_keys(request))
+        ids = batch.requested_ids(request)
+        if ids is not None:
+            page = Page(selectors.book_batch(ids=ids), None, None)
+        else:
+            page = selectors.book_list(
+                criteria=book_filter(request.query_params),
+                ordering=request.query_params.get("ordering"),
+                **self.paginator.page_arguments(request),
+            )
+        return self.paginator.page_response(request, page, represent)
 
     def retrieve(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """The ETag is the book's version; If-None-Match with it answers 304 after reading the
-        version alone, so a revalidation costs one query instead of the book's three."""
+        version alone, so a revalidation costs one query instead of the book's three. A sparse
+        book (`fields`) has a tag of its own."""
+        selected = self.selected_keys(request)
+        variant = sparse.variant(selected, self.resource_keys())
         if request.headers.get("If-None-Match"):
             version = selectors.book_version(book_id=int(pk))
-            if not_modified(request, version):
-                return Response(status=304, headers={"ETag": etag(version)})
-        return self._book(selectors.book_get(book_id=int(pk)))
+            if not_modified(request, version, variant):
+                return Response(status=304, headers={"ETag": etag(version, variant)})
+        book = selectors.book_get(book_id=int(pk))
+        body = sparse.sparse(self.represent, selected)(book)
+        return Response(body, headers={"ETag": etag(book.version, variant)})
 
     @idempotent
     def create(self, request: Request, **kwargs: Any) -> Response:

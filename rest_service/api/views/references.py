@@ -13,7 +13,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from rest_service.api import representations
+from catalog_contract import fields
+from rest_service.api import representations, sparse
 from rest_service.api.filters import AuthorFilterSet, cleaned
 from rest_service.api.idempotency import idempotent
 from rest_service.api.inputs import ServiceInput, plain_input
@@ -58,6 +59,7 @@ class References:
     shape: type | None = None  # for the OpenAPI document
     update_shape: type | None = None  # PUT/PATCH bodies, where they differ from `shape`
     names: tuple[str, str] = ("", "")
+    keys: tuple[str, ...] = ()  # the representation's, in its order (what `fields=` selects)
 
 
 AUTHORS = References(
@@ -70,6 +72,7 @@ AUTHORS = References(
     filterset=AuthorFilterSet,
     shape=AuthorSerializer,
     names=("author", "authors"),
+    keys=fields.AUTHOR_KEYS,
 )
 PUBLISHERS = References(
     get=lambda key: selectors.publisher_get(publisher_id=key),
@@ -80,6 +83,7 @@ PUBLISHERS = References(
     represent=representations.publisher,
     shape=PublisherSerializer,
     names=("publisher", "publishers"),
+    keys=fields.PUBLISHER_KEYS,
 )
 GENRES = References(
     get=lambda key: selectors.genre_get(slug=key),
@@ -94,6 +98,7 @@ GENRES = References(
     shape=GenreSerializer,
     update_shape=GenreUpdateSerializer,
     names=("genre", "genres"),
+    keys=fields.GENRE_KEYS,
 )
 
 
@@ -120,14 +125,19 @@ class ReferenceViewSet(CatalogViewSet):
         filters = self.references.filterset
         return filter_parameters(filters) if filters else []
 
+    def resource_keys(self) -> tuple[str, ...]:
+        return self.references.keys
+
     def list(self, request: Request, **kwargs: Any) -> Response:
+        represent = sparse.sparse(self.references.represent, self.selected_keys(request))
         filters = self.references.filterset
         criteria = cleaned(filters, request.query_params) if filters else {}
         page = self.references.page(**criteria, **self.paginator.page_arguments(request))
-        return self.paginator.page_response(request, page, self.references.represent)
+        return self.paginator.page_response(request, page, represent)
 
     def retrieve(self, request: Request, **kwargs: Any) -> Response:
-        return Response(self.references.represent(self.references.get(self._key(kwargs))))
+        represent = sparse.sparse(self.references.represent, self.selected_keys(request))
+        return Response(represent(self.references.get(self._key(kwargs))))
 
     @idempotent
     def create(self, request: Request, **kwargs: Any) -> Response:
