@@ -87,3 +87,18 @@ def recording_upstream() -> Iterator[RecordingUpstream]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+@contextmanager
+def issuer_upstream() -> Iterator[RecordingUpstream]:
+    """A recording upstream that also publishes the dev signing key as the issuer's JWKS, so a
+    gateway in front of it accepts tokens from tests.tokens."""
+    from credentials import keys
+
+    with recording_upstream() as upstream:
+        key = keys.public_jwk(keys.public_key_pem())
+        upstream.canned[JWKS_PATH] = json.dumps({"keys": [key.as_dict()]}).encode()
+        yield upstream
