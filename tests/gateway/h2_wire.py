@@ -13,6 +13,7 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
+import h2.settings
 
 Headers = Sequence[tuple[str, str]]
 
@@ -53,6 +54,13 @@ class H2Wire:
         except (BrokenPipeError, ConnectionResetError):
             self.closed = True
 
+    def ignore_stream_limit(self) -> None:
+        """Open streams past the server's SETTINGS_MAX_CONCURRENT_STREAMS (h2 would refuse)."""
+        self.conn.remote_settings = h2.settings.Settings(
+            client=False,
+            initial_values={h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS: 2**31 - 1},
+        )
+
     def send(self, headers: Headers, body: bytes | None = None, *, end: bool = True) -> int:
         stream_id = self.conn.get_next_available_stream_id()
         self.conn.send_headers(stream_id, headers, end_stream=body is None and end)
@@ -61,10 +69,10 @@ class H2Wire:
         self.flush()
         return stream_id
 
-    def read(self, seconds: float = 3.0) -> list[h2.events.Event]:
+    def read(self, seconds: float = 1.5) -> list[h2.events.Event]:
         """Every event until the server closes the connection or is quiet for `seconds`."""
         self.sock.settimeout(seconds)
-        while not self.closed:
+        while True:  # even after a failed send: the server's last frames may still be unread
             try:
                 data = self.sock.recv(65536)
             except (TimeoutError, ConnectionResetError):
