@@ -3,12 +3,18 @@ real server each runs under, as `make run` (Procfile) and `make up` (Procfile.sc
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_int, env_str
+from config.env import env_int, env_str, var_dir
+from config.logging import configured_logging
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -46,6 +52,21 @@ class Service:
         ]  # fmt: skip
 
 
+def _granian_log_config() -> Path:
+    """The project's logging (config/logging.py) as the JSON file granian's --log-config reads,
+    so granian's own lines (start, workers, shutdown) come in the format LOG_JSON picks, like
+    every other line. Named by its content: replicas with other settings never share a file."""
+    content = json.dumps(configured_logging(), sort_keys=True).encode()
+    path = var_dir() / f"granian-logging-{hashlib.sha256(content).hexdigest()[:16]}.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".granian-logging-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    return path
+
+
 def gateway_command(host: str, port: int) -> list[str]:
     """The gateway under granian: HTTP/1.1 and HTTP/2 on one port (h2c with prior knowledge;
     h2 by ALPN when GATEWAY_TLS_CERT / GATEWAY_TLS_KEY name a certificate), chosen over uvicorn
@@ -66,6 +87,7 @@ def gateway_command(host: str, port: int) -> list[str]:
         "--http2-max-headers-size", str(env_int("GATEWAY_HTTP2_MAX_HEADER_LIST_BYTES", 65536)),
         "--workers-kill-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
         "--log-level", env_str("LOG_LEVEL", "INFO").lower(),
+        "--log-config", str(_granian_log_config()),
     ]  # fmt: skip
     certificate, key = env_str("GATEWAY_TLS_CERT"), env_str("GATEWAY_TLS_KEY")
     if certificate or key:
