@@ -70,6 +70,9 @@ def _handler(upstream: RecordingUpstream) -> type[BaseHTTPRequestHandler]:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # a real upstream's backlog (gunicorn's 2048), not socketserver's 5: a burst of connections
+    # from the gateway (HTTP/2 streams fan out) must not time out in the queue
+    request_queue_size = 1024
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that resets mid-request is what the fault tests do on purpose."""

@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from tests import tokens
 from tests.processes import gateway_in_front_of
-from tests.recording_upstream import JWKS_PATH, RecordingUpstream, SeenRequest, issuer_upstream
+from tests.recording_upstream import JWKS_PATH, RecordingUpstream, SeenRequest
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -61,33 +61,22 @@ def header(seen: SeenRequest, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[RecordingUpstream]:
-    with issuer_upstream() as upstream:
-        yield upstream
-
-
-@pytest.fixture(autouse=True)
-def forget(upstream):
-    upstream.requests.clear()
-
-
-@pytest.fixture(scope="module")
-def h2c(upstream, tmp_path_factory) -> Iterator[httpx.Client]:
+def h2c(recording_issuer, tmp_path_factory) -> Iterator[httpx.Client]:
     """A client speaking HTTP/2 with prior knowledge to the cleartext gateway."""
     folder = tmp_path_factory.mktemp("gateway-h2c")
     with (
-        gateway_in_front_of(upstream.url, folder, GATEWAY_MAX_BODY_BYTES="1000") as address,
+        gateway_in_front_of(recording_issuer.url, folder, GATEWAY_MAX_BODY_BYTES="1000") as address,
         httpx.Client(base_url=f"http://{address}", http1=False, http2=True) as client,
     ):
         yield client
 
 
 @pytest.fixture(scope="module")
-def tls_gateway(upstream, tmp_path_factory) -> Iterator[tuple[str, ssl.SSLContext]]:
+def tls_gateway(recording_issuer, tmp_path_factory) -> Iterator[tuple[str, ssl.SSLContext]]:
     folder = tmp_path_factory.mktemp("gateway-tls")
     cert, key = self_signed(folder)
     env = {"GATEWAY_TLS_CERT": str(cert), "GATEWAY_TLS_KEY": str(key)}
-    with gateway_in_front_of(upstream.url, folder, **env) as address:
+    with gateway_in_front_of(recording_issuer.url, folder, **env) as address:
         yield f"https://{address}", ssl.create_default_context(cafile=str(cert))
 
 

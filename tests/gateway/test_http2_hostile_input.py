@@ -16,28 +16,17 @@ import pytest
 from tests import tokens
 from tests.gateway.h2_wire import H2Wire, request_headers
 from tests.processes import gateway_in_front_of
-from tests.recording_upstream import JWKS_PATH, RecordingUpstream, issuer_upstream
+from tests.recording_upstream import JWKS_PATH, RecordingUpstream
 
 MAX_STREAMS = 20
 
 
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[RecordingUpstream]:
-    with issuer_upstream() as upstream:
-        yield upstream
-
-
-@pytest.fixture(scope="module")
-def gateway(upstream, tmp_path_factory) -> Iterator[str]:
+def gateway(recording_issuer, tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("gateway-h2-hostile")
     env = {"GATEWAY_HTTP2_MAX_STREAMS": str(MAX_STREAMS)}
-    with gateway_in_front_of(upstream.url, folder, **env) as address:
+    with gateway_in_front_of(recording_issuer.url, folder, **env) as address:
         yield address
-
-
-@pytest.fixture(autouse=True)
-def forget(upstream):
-    upstream.requests.clear()
 
 
 def proxied(upstream: RecordingUpstream) -> list[str]:
@@ -45,8 +34,11 @@ def proxied(upstream: RecordingUpstream) -> list[str]:
 
 
 def still_serves(gateway: str) -> bool:
+    """Another client, on a connection of its own, gets a book list."""
     with httpx.Client(http1=False, http2=True, timeout=10) as client:
-        return client.get(f"http://{gateway}/api/v2/books/").status_code == 200
+        response = client.get(f"http://{gateway}/api/v2/books/")
+    assert response.status_code == 200, response.text
+    return True
 
 
 def write_headers(*extra: tuple[str, str]) -> list[tuple[str, str]]:

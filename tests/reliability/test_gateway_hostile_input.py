@@ -14,27 +14,18 @@ import pytest
 
 from tests import tokens
 from tests.processes import gateway_in_front_of
-from tests.recording_upstream import JWKS_PATH, RecordingUpstream, issuer_upstream
+from tests.recording_upstream import JWKS_PATH, RecordingUpstream
 
 ALLOWED_UPSTREAM_PREFIXES = ("/api/v1/", "/api/v2/", "/api/schema/", "/api/token/",
                              "/.well-known/jwks.json", "/soap/", "/soap12/")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[RecordingUpstream]:
-    with issuer_upstream() as upstream:
-        yield upstream
-
-
-@pytest.fixture(scope="module")
-def gateway(upstream, tmp_path_factory) -> Iterator[str]:
-    with gateway_in_front_of(upstream.url, tmp_path_factory.mktemp("gateway-hostile")) as address:
+def gateway(recording_issuer, tmp_path_factory) -> Iterator[str]:
+    with gateway_in_front_of(
+        recording_issuer.url, tmp_path_factory.mktemp("gateway-hostile")
+    ) as address:
         yield address
-
-
-@pytest.fixture(autouse=True)
-def forget(upstream):
-    upstream.requests.clear()
 
 
 def raw(address: str, data: bytes, timeout: float = 10.0) -> bytes:
