@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import h2.config
 import h2.connection
@@ -16,6 +17,7 @@ import h2.exceptions
 import h2.settings
 
 Headers = Sequence[tuple[str, str]]
+E = TypeVar("E", bound=h2.events.Event)
 
 
 def request_headers(method: str, path: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -88,7 +90,7 @@ class H2Wire:
             self.flush()
         return self.events
 
-    def of(self, kind: type[h2.events.Event]) -> list[h2.events.Event]:
+    def of(self, kind: type[E]) -> list[E]:
         return [event for event in self.events if isinstance(event, kind)]
 
     def statuses(self) -> dict[int, int]:
@@ -97,8 +99,3 @@ class H2Wire:
             event.stream_id: int(dict(event.headers)[b":status"])
             for event in self.of(h2.events.ResponseReceived)
         }
-
-    def refused(self, stream_id: int) -> bool:
-        """The stream was reset by the server or never answered before GOAWAY / close."""
-        resets = {event.stream_id for event in self.of(h2.events.StreamReset)}
-        return stream_id in resets or stream_id not in self.statuses()
