@@ -13,7 +13,7 @@ import psutil
 from config.env import BASE_DIR
 
 PACKAGES = ("Django", "djangorestframework", "spyne", "zeep", "lxml", "httpx", "httpx-aiohttp",
-            "aiohttp", "orjson", "uvicorn", "gunicorn", "psycopg")  # fmt: skip
+            "aiohttp", "orjson", "granian", "gunicorn", "psycopg")  # fmt: skip
 
 
 def _cpu_model() -> str:

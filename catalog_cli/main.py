@@ -4,7 +4,7 @@
     catalog up              the scaled topology without docker: PostgreSQL + Redis of this
                             machine, REST, SOAP and two gateway replicas (Procfile.scaled)
     catalog serve SERVICE   start one service as a real server (what the Procfile and
-                            docker-compose.yml run): gateway (uvicorn), rest / soap (gunicorn)
+                            docker-compose.yml run): gateway (granian), rest / soap (gunicorn)
     catalog worker          run queued jobs (imports, exports) and webhook deliveries
     catalog import FILE     import books (NDJSON or CSV) as a job, with a progress bar
     catalog export          export books (filters as options) to a gzipped NDJSON file

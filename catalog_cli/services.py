@@ -3,10 +3,18 @@ real server each runs under, as `make run` (Procfile) and `make up` (Procfile.sc
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
-from config.env import env_int, env_str
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_int, env_str, var_dir
+from config.logging import configured_logging
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -25,22 +33,9 @@ class Service:
     def server_command(self, host: str, port: int) -> list[str]:
         """The real server for this service, sized by environment variables.
 
-        On SIGTERM both stop accepting and give in-flight requests GRACEFUL_TIMEOUT seconds.
-        uvicorn's own X-Forwarded-For handling is off: it would believe any client on loopback,
-        and the gateway decides who the client is itself (GATEWAY_TRUSTED_PROXIES).
-
-        The gateway parses HTTP with h11, not httptools: Java's HttpClient and `curl --http2`
-        offer `Upgrade: h2c` on plain HTTP, and httptools takes the body of such a request for
-        the upgraded protocol's bytes, so the POST arrived empty. h11 reads the body and, as
-        the offer is not taken, answers in HTTP/1.1 (measured: ~25 us more parsing a request)."""
+        On SIGTERM both stop accepting and give in-flight requests GRACEFUL_TIMEOUT seconds."""
         if self.name == "gateway":
-            return [
-                sys.executable, "-m", "uvicorn", "gateway.asgi:application",
-                "--host", host, "--port", str(port),
-                "--workers", str(env_int("GATEWAY_WORKERS", 1)),
-                "--no-access-log", "--lifespan", "on", "--no-proxy-headers", "--http", "h11",
-                "--timeout-graceful-shutdown", str(env_int("GRACEFUL_TIMEOUT", 20)),
-            ]  # fmt: skip
+            return gateway_command(host, port)
         return [
             sys.executable, "-m", "gunicorn", f"{self.name}_service.wsgi:application",
             "--bind", f"{host}:{port}",
@@ -55,6 +50,51 @@ class Service:
             "--logger-class", "config.logging.GunicornLogger",
             "--config", "python:telemetry.gunicorn_hooks",
         ]  # fmt: skip
+
+
+def _granian_log_config() -> Path:
+    """The project's logging (config/logging.py) as the JSON file granian's --log-config reads,
+    so granian's own lines (start, workers, shutdown) come in the format LOG_JSON picks, like
+    every other line. Named by its content: replicas with other settings never share a file."""
+    content = json.dumps(configured_logging(), sort_keys=True).encode()
+    path = var_dir() / f"granian-logging-{hashlib.sha256(content).hexdigest()[:16]}.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".granian-logging-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    return path
+
+
+def gateway_command(host: str, port: int) -> list[str]:
+    """The gateway under granian: HTTP/1.1 and HTTP/2 on one port (h2c with prior knowledge;
+    h2 by ALPN when GATEWAY_TLS_CERT / GATEWAY_TLS_KEY name a certificate), chosen over uvicorn
+    by measurement (docs/performance.md). granian takes no X-Forwarded-For from anyone: the
+    gateway decides who the client is itself (GATEWAY_TRUSTED_PROXIES). An `Upgrade: h2c`
+    offer is not taken: the request, body and all, is answered in HTTP/1.1.
+
+    One runtime thread (`--runtime-mode st`): the measured cheapest per request on 2 cores.
+    HTTP/2 limits: SETTINGS_MAX_CONCURRENT_STREAMS and the header list size are advertised
+    and enforced by the server (hyper), and a client resetting streams faster than it lets
+    them be served (CVE-2023-44487) gets GOAWAY ENHANCE_YOUR_CALM."""
+    command = [
+        sys.executable, "-m", "granian", "--interface", "asgi", "--no-ws",
+        "--host", host, "--port", str(port),
+        "--workers", str(env_int("GATEWAY_WORKERS", 1)), "--runtime-mode", "st",
+        "--http", "auto",
+        "--http2-max-concurrent-streams", str(env_int("GATEWAY_HTTP2_MAX_STREAMS", 100)),
+        "--http2-max-headers-size", str(env_int("GATEWAY_HTTP2_MAX_HEADER_LIST_BYTES", 65536)),
+        "--workers-kill-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
+        "--log-level", env_str("LOG_LEVEL", "INFO").lower(),
+        "--log-config", str(_granian_log_config()),
+    ]  # fmt: skip
+    certificate, key = env_str("GATEWAY_TLS_CERT"), env_str("GATEWAY_TLS_KEY")
+    if certificate or key:
+        if not (certificate and key):
+            raise ImproperlyConfigured("GATEWAY_TLS_CERT and GATEWAY_TLS_KEY go together")
+        command += ["--ssl-certificate", certificate, "--ssl-keyfile", key]
+    return [*command, "gateway.asgi:application"]
 
 
 SERVICES = {

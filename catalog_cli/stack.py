@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -55,10 +56,13 @@ class ServerProcess:
     log_path: Path
     port: int
     process: subprocess.Popen[bytes] | None = None
+    # The server speaks TLS with this (self-signed) certificate: it is the health check's trust.
+    tls_certificate: Path | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls_certificate else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def start(self, health_path: str = "/healthz", timeout: float = 60.0) -> None:
         log = self.log_path.open("ab")
@@ -108,13 +112,19 @@ class ServerProcess:
         return _tail(self.log_path)
 
 
+def _trust(server: ServerProcess | None) -> ssl.SSLContext | bool:
+    if server is None or server.tls_certificate is None:
+        return True
+    return ssl.create_default_context(cafile=str(server.tls_certificate))
+
+
 def wait_until_healthy(url: str, *, timeout: float, server: ServerProcess | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server and server.process and server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited while starting:\n{server.output()}")
         try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
+            if httpx.get(url, timeout=2.0, verify=_trust(server)).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -73,7 +73,7 @@ def logging_config(*, json_lines: bool, level: str) -> dict[str, Any]:
     }
 
 
-_SERVER_LOGGERS = ("gunicorn.error", "uvicorn", "uvicorn.error")
+_SERVER_LOGGERS = ("gunicorn.error", "uvicorn", "uvicorn.error", "_granian", "granian.access")
 
 
 def configured_logging() -> dict[str, Any]:

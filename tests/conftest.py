@@ -14,6 +14,7 @@ from django.db import close_old_connections
 
 from shared_models.clock import FixedClock
 from tests import fuzzing
+from tests.recording_upstream import RecordingUpstream, issuer_upstream
 
 fuzzing.register_profiles()
 
@@ -56,3 +57,19 @@ def wsgi_calls_keep_the_test_connection() -> Iterator[None]:
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def recording_issuer() -> Iterator[RecordingUpstream]:
+    """A recording upstream that publishes the dev JWKS: what a module's real gateway is put in
+    front of (tests.processes.gateway_in_front_of) to see what it lets through."""
+    with issuer_upstream() as upstream:
+        yield upstream
+
+
+@pytest.fixture
+def upstream(recording_issuer: RecordingUpstream) -> RecordingUpstream:
+    """recording_issuer holding only what reached it during this test (modules with an upstream
+    of another kind define their own)."""
+    recording_issuer.requests.clear()
+    return recording_issuer

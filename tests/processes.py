@@ -7,7 +7,9 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from catalog_cli.stack import (
     CATALOG,
@@ -32,6 +34,7 @@ __all__ = [
     "base_env",
     "free_port",
     "fresh_database_url",
+    "gateway_in_front_of",
     "live_stack",
     "run_catalog",
     "second_process",
@@ -77,3 +80,34 @@ class ConsoleProcess:
         returncode = self.process.wait(timeout=timeout)
         self._reader.join(timeout=10)
         return returncode
+
+
+@contextmanager
+def gateway_in_front_of(upstream_url: str, folder: Path, **env: str) -> Iterator[str]:
+    """The real gateway (`catalog serve gateway`) with `upstream_url` standing in for REST and
+    SOAP (a recording upstream), anonymous limits far above any test's traffic; its address."""
+    port = free_port()
+    server = ServerProcess(
+        name="gateway",
+        command=[*CATALOG, "serve", "gateway", "--port", str(port)],
+        env=base_env(
+            folder,
+            "sqlite:///unused",
+            **{
+                "GATEWAY_REST_URL": upstream_url,
+                "GATEWAY_SOAP_URL": upstream_url,
+                "REDIS_URL": "",
+                "GATEWAY_CACHE_ENABLED": "false",  # the upstream records every request sent
+                "GATEWAY_RATELIMIT_ANONYMOUS": "100000/minute",
+                **env,
+            },
+        ),
+        log_path=folder / "gateway.log",
+        port=port,
+        tls_certificate=Path(env["GATEWAY_TLS_CERT"]) if "GATEWAY_TLS_CERT" in env else None,
+    )
+    try:
+        server.start()
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop()

@@ -70,6 +70,9 @@ def _handler(upstream: RecordingUpstream) -> type[BaseHTTPRequestHandler]:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # a real upstream's backlog (gunicorn's 2048), not socketserver's 5: a burst of connections
+    # from the gateway (HTTP/2 streams fan out) must not time out in the queue
+    request_queue_size = 1024
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that resets mid-request is what the fault tests do on purpose."""
@@ -87,3 +90,18 @@ def recording_upstream() -> Iterator[RecordingUpstream]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+JWKS_PATH = "/.well-known/jwks.json"
+
+
+@contextmanager
+def issuer_upstream() -> Iterator[RecordingUpstream]:
+    """A recording upstream that also publishes the dev signing key as the issuer's JWKS, so a
+    gateway in front of it accepts tokens from tests.tokens."""
+    from credentials import keys
+
+    with recording_upstream() as upstream:
+        key = keys.public_jwk(keys.public_key_pem())
+        upstream.canned[JWKS_PATH] = json.dumps({"keys": [key.as_dict()]}).encode()
+        yield upstream

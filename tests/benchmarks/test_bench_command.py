@@ -12,7 +12,7 @@ def _servers(pid: int) -> list[psutil.Process]:
     return [
         child
         for child in psutil.Process(pid).children()
-        if any(word in child.cmdline() for word in ("gunicorn", "uvicorn"))
+        if any(word in child.cmdline() for word in ("gunicorn", "granian"))
     ]
 
 

@@ -91,7 +91,7 @@ def test_every_response_carries_request_id_timing_and_rate_limit_headers(gateway
     assert re.fullmatch(r'"anonymous";r=\d+;t=\d+', response.headers["RateLimit"])
     assert response.headers["RateLimit-Policy"] == '"anonymous";q=60;w=60'
     assert response.headers["Server-Timing"].startswith("gateway;dur=")
-    assert response.headers.get_list("Server") == ["uvicorn"]
+    assert response.headers.get_list("Server") == ["granian"]
     assert len(response.headers.get_list("Date")) == 1
 
 

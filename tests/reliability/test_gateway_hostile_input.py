@@ -1,4 +1,4 @@
-"""Hostile requests at the real gateway (uvicorn), with a recording upstream behind it standing in
+"""Hostile requests at the real gateway (granian), with a recording upstream behind it standing in
 for REST and SOAP: whatever the gateway answers, what matters is what it lets through. Path
 tricks, request smuggling, spoofed client addresses and oversized input are refused or
 normalised, and never reach an upstream path that routing does not allow."""
@@ -7,70 +7,25 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
-import orjson
 import pytest
 
-from credentials import keys
 from tests import tokens
-from tests.processes import CATALOG, ServerProcess, base_env, free_port
-from tests.recording_upstream import RecordingUpstream, recording_upstream
+from tests.processes import gateway_in_front_of
+from tests.recording_upstream import JWKS_PATH, RecordingUpstream
 
-JWKS_PATH = "/.well-known/jwks.json"
 ALLOWED_UPSTREAM_PREFIXES = ("/api/v1/", "/api/v2/", "/api/schema/", "/api/token/",
                              "/.well-known/jwks.json", "/soap/", "/soap12/")  # fmt: skip
 
 
-@contextmanager
-def gateway_in_front_of(upstream: RecordingUpstream, folder: Path, **env: str) -> Iterator[str]:
-    port = free_port()
-    server = ServerProcess(
-        name="gateway",
-        command=[*CATALOG, "serve", "gateway", "--port", str(port)],
-        env=base_env(
-            folder,
-            "sqlite:///unused",
-            **{
-                "GATEWAY_REST_URL": upstream.url,
-                "GATEWAY_SOAP_URL": upstream.url,
-                "REDIS_URL": "",
-                "GATEWAY_CACHE_ENABLED": "false",  # the upstream records every request sent
-                "GATEWAY_RATELIMIT_ANONYMOUS": "100000/minute",
-                **env,
-            },
-        ),
-        log_path=folder / "gateway.log",
-        port=port,
-    )
-    try:
-        server.start()
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="module")
-def upstream() -> Iterator[RecordingUpstream]:
-    """Stands in for REST and SOAP, and publishes the dev key as the issuer's JWKS."""
-    with recording_upstream() as upstream:
-        key = keys.public_jwk(keys.public_key_pem())
-        upstream.canned[JWKS_PATH] = orjson.dumps({"keys": [key.as_dict()]})
-        yield upstream
-
-
-@pytest.fixture(scope="module")
-def gateway(upstream, tmp_path_factory) -> Iterator[str]:
-    with gateway_in_front_of(upstream, tmp_path_factory.mktemp("gateway-hostile")) as address:
+def gateway(recording_issuer, tmp_path_factory) -> Iterator[str]:
+    with gateway_in_front_of(
+        recording_issuer.url, tmp_path_factory.mktemp("gateway-hostile")
+    ) as address:
         yield address
-
-
-@pytest.fixture(autouse=True)
-def forget(upstream):
-    upstream.requests.clear()
 
 
 def raw(address: str, data: bytes, timeout: float = 10.0) -> bytes:
@@ -177,7 +132,7 @@ def test_a_spoofed_x_forwarded_for_is_not_believed(gateway, upstream):
 
 
 def test_rotating_spoofed_addresses_do_not_escape_the_anonymous_limit(upstream, tmp_path):
-    with gateway_in_front_of(upstream, tmp_path, GATEWAY_RATELIMIT_ANONYMOUS="5/minute") as gw:
+    with gateway_in_front_of(upstream.url, tmp_path, GATEWAY_RATELIMIT_ANONYMOUS="5/minute") as gw:
         answers = [
             httpx.get(f"http://{gw}/api/v2/books/", timeout=10,
                       headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
