@@ -17,6 +17,10 @@ class Job(models.Model):
     is resumed from there by the next one. `claim` names the run allowed to commit batches and
     `lease_until` how long it holds the job without committing one; a run whose claim was taken
     over stops at its next batch, so no line is ever written twice.
+
+    `idempotency_key` is the client's Idempotency-Key (one job per owner and key) and
+    `fingerprint` a digest of what was submitted, so a repeat of the key with other content is
+    told apart from a retry.
     """
 
     class Kind(models.TextChoices):
@@ -43,6 +47,8 @@ class Job(models.Model):
     result_path = models.CharField(max_length=500, blank=True, default="")
     error = models.TextField(blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
+    idempotency_key = models.CharField(max_length=255, null=True)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     claim = models.UUIDField(null=True)
     lease_until = models.DateTimeField(null=True)
     created_at = models.DateTimeField()
@@ -59,6 +65,9 @@ class Job(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(created__lte=models.F("done")), name="job_created_within_done"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"], name="job_idempotency_key_once"
             ),
         ]
 

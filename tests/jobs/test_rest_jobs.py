@@ -88,6 +88,16 @@ def test_resubmitting_with_the_same_idempotency_key_returns_the_same_job(rest, e
     assert again.headers["Location"] == first.headers["Location"]
 
 
+def test_the_same_idempotency_key_with_other_lines_is_a_422(rest, editor, template):
+    key = {"Idempotency-Key": f"import-{fresh_isbn()}"}
+    submit(rest, editor, ndjson({**template, "isbn": fresh_isbn()}), **key)
+
+    refused = submit(rest, editor, ndjson({**template, "isbn": fresh_isbn()}), **key)
+
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("/idempotency-key-reused")
+
+
 def test_an_import_over_the_line_limit_is_a_413_and_nothing_is_queued(rest, editor, template):
     body = ndjson(*[{**template, "isbn": fresh_isbn()} for _ in range(3001)])
 

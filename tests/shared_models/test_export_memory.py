@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def peak_bytes_of_an_export(clock) -> tuple[int, Job]:
-    job = job_services.job_submit_export(owner="1", criteria=BookFilter(), clock=clock)
+    job = job_services.job_submit_export(owner="1", criteria=BookFilter(), clock=clock).job
     tracemalloc.start()
     try:
         job_runs.job_run(job_id=job.id, clock=clock)
