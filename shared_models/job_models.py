@@ -18,6 +18,11 @@ class Job(models.Model):
     `lease_until` how long it holds the job without committing one; a run whose claim was taken
     over stops at its next batch, so no line is ever written twice.
 
+    An export's file grows one gzip member per page, written under the job's row lock by the
+    run holding the claim: `result_bytes` is its committed length and `export_cursor` the
+    keyset position after the last committed page, so a resumed export truncates what a killed
+    run wrote past that length and carries on from there.
+
     `idempotency_key` is the client's Idempotency-Key (one job per owner and key) and
     `fingerprint` a digest of what was submitted, so a repeat of the key with other content is
     told apart from a retry.
@@ -45,6 +50,8 @@ class Job(models.Model):
     parameters = models.JSONField(default=dict, help_text="The export's filter")
     input_path = models.CharField(max_length=500, blank=True, default="")
     result_path = models.CharField(max_length=500, blank=True, default="")
+    result_bytes = models.BigIntegerField(default=0)
+    export_cursor = models.TextField(blank=True, default="")
     error = models.TextField(blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=255, null=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import time
+import zlib
+from pathlib import Path
 
 import orjson
 import pytest
@@ -182,3 +184,50 @@ def test_a_worker_killed_mid_import_is_resumed_by_another_and_writes_no_row_twic
     assert stopped_at["status"] == "running" and stopped_at["done"] < 600
     job = wait_for_job(rest, location, editor, timeout=90)
     assert (job["status"], job["done"], job["created"], job["failed"]) == ("succeeded", 600, 600, 0)
+
+
+def gzip_members(data: bytes) -> list[bytes]:
+    """The complete gzip members `data` starts with (a half-written last one is left out)."""
+    members = []
+    while data:
+        member = zlib.decompressobj(wbits=31)
+        member.decompress(data)
+        if not member.eof:
+            break
+        members.append(data[: len(data) - len(member.unused_data)])
+        data = member.unused_data
+    return members
+
+
+def test_a_worker_killed_mid_export_is_resumed_after_its_last_page_and_writes_no_book_twice(
+    stack, worker, rest, editor, template, tmp_path
+):
+    imported = submit(
+        rest, editor, ndjson(*[{**template, "isbn": fresh_isbn()} for _ in range(500)])
+    )
+    wait_for_job(rest, imported.headers["Location"], editor, timeout=120)
+    page = int(stack.env["JOB_BATCH_SIZE"])
+    worker.pause()
+    try:
+        victim = start_worker(stack, tmp_path / "victim.log")
+        location = rest.post("/api/v2/books/export/", json={}, headers=editor).headers["Location"]
+        wait_for_job(rest, location, editor, until=lambda job: job["done"] >= 20, timeout=30)
+        victim.pause()  # hold it still while its committed state and file are read
+        stopped_at = rest.get(location, headers=editor).json()
+        job_file = Path(stack.env["JOB_FILES_DIR"]) / f"{stopped_at['id']}.export.ndjson.gz"
+        members = gzip_members(job_file.read_bytes())
+        committed = b"".join(members[: stopped_at["done"] // page])
+        victim.kill()
+    finally:
+        worker.resume()
+
+    assert stopped_at["status"] == "running" and 0 < stopped_at["done"] < stopped_at["total"]
+    assert len(members) >= stopped_at["done"] // page >= 4  # one gzip member per committed page
+    job = wait_for_job(rest, location, editor, timeout=90)
+    assert job["status"] == "succeeded"
+    download = rest.get(job["result"], headers=editor).content
+    assert download.startswith(
+        committed
+    )  # the pages written before the kill were kept as they were
+    ids = [orjson.loads(line)["id"] for line in gzip.decompress(download).splitlines()]
+    assert ids == sorted(set(ids)) and len(ids) == job["done"] == job["total"]
