@@ -7,6 +7,7 @@ that ended. Queued and running jobs are never purged, however old. The workers r
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,7 +52,7 @@ def jobs_purge_finished(*, clock: Clock = system_clock) -> Purged:
     return Purged(jobs=jobs, files=files, tasks=tasks, deliveries=deliveries)
 
 
-def _remove_files(job_ids: list[object]) -> int:
+def _remove_files(job_ids: list[uuid.UUID]) -> int:
     folder, removed = job_files_dir(), 0
     for job_id in job_ids:
         for path in folder.glob(f"{job_id}.*"):
