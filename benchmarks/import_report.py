@@ -16,7 +16,7 @@ def import_section(figures: dict[str, Any] | None) -> str:
     rest, soap = figures["bytes"]["rest"], figures["bytes"]["soap"]
     return f"""An NDJSON file of {figures["lines"]:,} v2 book inputs, submitted to REST and run by a
 `catalog worker` (each line validated by the single-create rule, written in batches), against
-`catalog seed --books {figures["lines"]:,}` on the same database. The job ended
+`catalog seed --books {figures["lines"]}` on the same database. The job ended
 `{job["status"]}` with {job["created"]:,} created and {job["failed"]:,} refused.
 
 | | books/s |
