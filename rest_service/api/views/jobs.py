@@ -89,7 +89,8 @@ class BookImportView(JobsView):
         summary="Import books (NDJSON or CSV) as a job",
         request=IMPORT_BODY,
         success=(202, JobSerializer),
-        problems=(400, 403, 409, 413, 415, 422),
+        problems=(400, 403, 413, 415, 422),
+        submits=True,
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
         media_type = request.content_type.split(";")[0].strip()
@@ -118,7 +119,8 @@ class BookExportView(JobsView):
         summary="Export books (gzipped NDJSON) as a job",
         request=ExportFilterSerializer,
         success=(202, JobSerializer),
-        problems=(400, 403, 409, 422),
+        problems=(400, 403, 422),
+        submits=True,
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
         filters = request.data if request.data else request.query_params
