@@ -206,9 +206,10 @@ def _export_page(
             _cancel(job, clock)
             path.unlink(missing_ok=True)
             return False
+        length = _append_at(path, job.result_bytes, member)
         Job.objects.filter(pk=job_id).update(
             done=F("done") + len(page.items),
-            result_bytes=_append_at(path, job.result_bytes, member),
+            result_bytes=length,
             export_cursor=page.next_cursor or "",
             lease_until=_lease_end(clock),
             updated_at=clock.now(),
