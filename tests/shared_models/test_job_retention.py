@@ -2,9 +2,11 @@
 finished task rows and ended webhook deliveries; recent ones stay; queued and running jobs are
 never purged, however old."""
 
-from datetime import timedelta
+import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -118,3 +120,15 @@ def test_ended_webhook_deliveries_past_retention_go_and_pending_ones_stay(clock,
 
     assert jobs_purge_finished(clock=days_later(clock, 8)).deliveries == 1
     assert [d.payload["data"]["id"] for d in WebhookDelivery.objects.all()] == [str(pending.pk)]
+
+
+def test_manage_py_purge_jobs_purges_once_and_says_what_went():
+    month_ago = FixedClock(datetime.now(UTC) - timedelta(days=30))
+    make_book()
+    finished_export(month_ago)
+    out = io.StringIO()
+
+    call_command("purge_jobs", stdout=out)
+
+    assert out.getvalue().startswith("purged 1 job(s), 1 file(s)")
+    assert not Job.objects.exists()
