@@ -203,7 +203,7 @@ def test_a_worker_killed_mid_export_is_resumed_after_its_last_page_and_writes_no
     stack, worker, rest, editor, template, tmp_path
 ):
     imported = submit(
-        rest, editor, ndjson(*[{**template, "isbn": fresh_isbn()} for _ in range(500)])
+        rest, editor, ndjson(*[{**template, "isbn": fresh_isbn()} for _ in range(1000)])
     )
     wait_for_job(rest, imported.headers["Location"], editor, timeout=120)
     page = int(stack.env["JOB_BATCH_SIZE"])
