@@ -7,8 +7,10 @@ import gzip
 import itertools
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 
@@ -88,6 +90,25 @@ def test_resubmitting_with_the_same_idempotency_key_returns_the_same_job(rest, e
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["Location"] == first.headers["Location"]
+
+
+def test_concurrent_submissions_with_one_idempotency_key_make_one_job(stack, editor, template):
+    body = ndjson({**template, "isbn": fresh_isbn()})
+    key = {"Idempotency-Key": f"race-{fresh_isbn()}"}
+
+    def one_submission(_):
+        with httpx.Client(base_url=stack.url("rest"), timeout=30) as client:
+            return submit(client, editor, body, **key)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(one_submission, range(6)))
+
+    assert [answer.status_code for answer in answers] == [202] * 6
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    assert sorted(answer.headers.get("Idempotent-Replayed", "") for answer in answers) == [
+        "",
+        *["true"] * 5,
+    ]
 
 
 def test_the_same_idempotency_key_with_other_lines_is_a_422(rest, editor, template):
