@@ -21,17 +21,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from benchmarks import machine
 from benchmarks.clientcpu import client_costs
+from benchmarks.import_rate import measure_import
 from benchmarks.report import write_report
 from benchmarks.runner import (
     Endpoints,
     Profile,
     Samples,
     ServerCpu,
+    access_token,
     discover_context,
     planned_runs,
     run_scenarios,
 )
-from catalog_cli.stack import live_stack
+from catalog_cli.stack import Stack, live_stack
 from catalog_client.operations import DEMO_EDITOR, Context, Scenario, soap_call
 
 BENCH_ENVIRONMENT = {
@@ -47,9 +49,11 @@ BENCH_ENVIRONMENT = {
 @contextmanager
 def _services(
     profile: Profile, urls: Endpoints | None
-) -> Iterator[tuple[Endpoints, ServerCpu | None, str]]:
+) -> Iterator[tuple[Endpoints, ServerCpu | None, str, Stack | None]]:
+    """The services measured; the stack too when this run started it (the import figure needs
+    its database and runs a worker beside it)."""
     if urls:
-        yield urls, None, "the running services given by URL"
+        yield urls, None, "the running services given by URL", None
         return
     with (
         tempfile.TemporaryDirectory(prefix="catalog-bench-") as tmp,
@@ -64,6 +68,7 @@ def _services(
             endpoints,
             ServerCpu(pids),
             "PostgreSQL" if database.startswith("postgres") else "SQLite",
+            stack,
         )
 
 
@@ -105,9 +110,21 @@ def _scenario_lines(progress: Progress) -> Callable[[str], None]:
     return started
 
 
+def _import_figures(
+    stack: Stack | None, endpoints: Endpoints, profile: Profile
+) -> dict[str, Any] | None:
+    """The bulk-import section, on a stack this run started (it reseeds that database)."""
+    if stack is None:
+        return None
+    print(f"measuring the bulk import ({profile.import_lines:,} lines) and catalog seed")
+    token = asyncio.run(access_token(endpoints, DEMO_EDITOR))
+    logs = stack.servers["rest"].log_path.parent  # the stack's own folder, beside its servers'
+    return measure_import(stack, token, profile.import_lines, logs)
+
+
 def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None) -> list[Path]:
     started, described = datetime.now(UTC), machine.describe()
-    with _services(profile, urls) as (endpoints, servers, database):
+    with _services(profile, urls) as (endpoints, servers, database, stack):
         ctx = asyncio.run(discover_context(endpoints, DEMO_EDITOR))
         columns = (TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
@@ -124,6 +141,7 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
                               client_cpu=_client_probe(endpoints, profile.cpu_iterations),
                               credentials=DEMO_EDITOR)
             )  # fmt: skip
+        bulk_import = _import_figures(stack, endpoints, profile)
     results = {
         "meta": {
             "profile": asdict(profile),
@@ -135,5 +153,6 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
             "machine": {**described, "load_average_end": machine.describe()["load_average"]},
         },
         "scenarios": scenarios,
+        "import": bulk_import,
     }
     return write_report(results, out_dir)

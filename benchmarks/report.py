@@ -8,6 +8,8 @@ from typing import Any
 
 import orjson
 
+from benchmarks.import_report import import_section
+
 TARGET_LABELS = {
     "rest": "REST direct",
     "soap": "SOAP direct",
@@ -316,6 +318,10 @@ Bytes are counted on the wire, head and body apart; "gzip" is each body compress
 ## Latency, throughput and server CPU
 
 {_latency_detail(results, levels)}
+
+## Bulk import (jobs)
+
+{import_section(results.get("import"))}
 
 ## Charts
 

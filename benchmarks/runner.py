@@ -47,6 +47,8 @@ class Profile:
     warmup_seconds: float
     concurrency: tuple[int, ...]
     cpu_iterations: int
+    import_lines: int = 2_000
+    """Lines of the bulk-import figure's NDJSON file (benchmarks/import_rate.py)."""
 
 
 # quick: a smoke run in under 2 minutes, all figures but few samples (8 connections, not 16:
@@ -54,7 +56,7 @@ class Profile:
 QUICK = Profile("quick", books=1000, rounds=2, seconds=0.2, warmup_seconds=0.05,
                 concurrency=(1, 8), cpu_iterations=3)  # fmt: skip
 FULL = Profile("full", books=20_000, rounds=5, seconds=3.0, warmup_seconds=1.0,
-               concurrency=(1, 16), cpu_iterations=100)  # fmt: skip
+               concurrency=(1, 16), cpu_iterations=100, import_lines=100_000)  # fmt: skip
 
 
 @dataclass(frozen=True)

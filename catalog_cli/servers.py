@@ -60,8 +60,34 @@ def _process_environment(host: str, services: dict[str, Service]) -> dict[str, s
     return env
 
 
+def _procfile(name: str) -> dict[str, str]:
+    """The Procfile's processes: name -> command."""
+    from honcho.environ import parse_procfile
+
+    return dict(parse_procfile((BASE_DIR / name).read_text()).processes)
+
+
+def _jobs_lines(gateway: str, processes: dict[str, str]) -> list[str]:
+    """What the workers are and how a job reaches them."""
+    workers = sum(command.split() == ["catalog", "worker"] for command in processes.values())
+    return [
+        f"  Workers       catalog worker x {workers}: run import/export jobs and webhook "
+        "deliveries from a queue in the database",
+        f"                POST {gateway}/api/v2/books/import/ (SOAP: ImportBooks) answers a job "
+        "at once;",
+        "                GET /api/v2/jobs/<id>/ (SOAP: GetJob) follows it as a worker runs it",
+        "  Import        catalog import books.ndjson   (NDJSON or CSV: progress bar, then outcome)",
+        "                catalog export -o books.ndjson.gz",
+    ]
+
+
 def _banner(
-    host: str, gateway_ports: Sequence[int], *, demo_users: bool, extra: Sequence[str] = ()
+    host: str,
+    gateway_ports: Sequence[int],
+    processes: dict[str, str],
+    *,
+    demo_users: bool,
+    extra: Sequence[str] = (),
 ) -> str:
     gateway = f"http://{host}:{gateway_ports[0]}"
     rest = f"http://{host}:{SERVICES['rest'].port}"
@@ -104,9 +130,10 @@ def _banner(
             f"  SOAP service  {soap}/healthz",
             f"                WSDL (SOAP 1.1): {soap}/soap/catalog/?wsdl",
             f"                WSDL (SOAP 1.2): {soap}/soap12/catalog/?wsdl",
+            *_jobs_lines(gateway, processes),
             *extra,
             *(users if demo_users else []),
-            f"Press Ctrl-C to stop all {2 + len(gateway_ports)}.",
+            f"Press Ctrl-C to stop all {len(processes)}.",
             "",
         ]
     )
@@ -139,13 +166,13 @@ def _announce_when_healthy(
         print(banner, flush=True)
 
 
-def _supervise(procfile: str, host: str, services: dict[str, Service], banner: str) -> None:
+def _supervise(
+    processes: dict[str, str], host: str, services: dict[str, Service], banner: str
+) -> None:
     """Run the Procfile's processes under honcho until one stops or Ctrl-C stops them all."""
-    from honcho.environ import parse_procfile
     from honcho.manager import Manager
     from honcho.printer import Printer
 
-    processes = parse_procfile((BASE_DIR / procfile).read_text()).processes
     manager = Manager(Printer(sys.stdout))
     env = _process_environment(host, services)
     for name, process in processes.items():
@@ -179,8 +206,9 @@ def run(args: argparse.Namespace) -> None:
         _check_port_free(host, service.port, service.port_variable)
     prepare(args)
     _keep_traces()
-    banner = _banner(host, [SERVICES["gateway"].port], demo_users=_demo_users_enabled())
-    _supervise("Procfile", host, SERVICES, banner)
+    processes = _procfile("Procfile")
+    banner = _banner(host, [SERVICES["gateway"].port], processes, demo_users=_demo_users_enabled())
+    _supervise(processes, host, SERVICES, banner)
 
 
 def _check_reachable(variable: str) -> None:
@@ -226,8 +254,9 @@ def up(args: argparse.Namespace) -> None:
         f"  PostgreSQL    {_hide_password(env_str('DATABASE_URL'))}",
         f"  Redis         {_hide_password(env_str('REDIS_URL'))}",
     ]
-    banner = _banner(host, gateway_ports, demo_users=_demo_users_enabled(), extra=stores)
-    _supervise("Procfile.scaled", host, SCALED_SERVICES, banner)
+    processes = _procfile("Procfile.scaled")
+    banner = _banner(host, gateway_ports, processes, demo_users=_demo_users_enabled(), extra=stores)
+    _supervise(processes, host, SCALED_SERVICES, banner)
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -118,6 +118,44 @@ def _trust(server: ServerProcess | None) -> ssl.SSLContext | bool:
     return ssl.create_default_context(cafile=str(server.tls_certificate))
 
 
+@dataclass
+class WorkerProcess:
+    """A `catalog worker` beside a stack's servers (it has no port: it polls the database)."""
+
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, interval: float = 0.2) -> WorkerProcess:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [*CATALOG, "worker", "--interval", str(interval)], env=self.env, cwd=REPO,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        return self
+
+    def signal(self, sig: int) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, sig)
+
+    def kill(self) -> None:
+        """SIGKILL, as an OOM killer or a pulled plug would: no cleanup of any kind."""
+        if self.process is not None and self.process.poll() is None:
+            self.signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
 def wait_until_healthy(url: str, *, timeout: float, server: ServerProcess | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -113,7 +113,7 @@ UNSUPPORTED_MEDIA_TYPE: Final = ErrorKind(
 )  # fmt: skip
 IDEMPOTENCY_KEY_REUSED: Final = ErrorKind(
     "idempotency_key_reused", 422, "This Idempotency-Key was used for a different request.",
-    "an Idempotency-Key sent again with another body",
+    "an Idempotency-Key sent again with another body", "Client.Conflict",
 )  # fmt: skip
 PRECONDITION_REQUIRED: Final = ErrorKind(
     "precondition_required", 428, "This request must be conditional (If-Match).",

@@ -114,6 +114,7 @@ JOB_IMPORT_MAX_BYTES = env_int("JOB_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 JOB_IMPORT_MAX_LINES = env_int("JOB_IMPORT_MAX_LINES", 100_000)
 JOB_BATCH_SIZE = env_int("JOB_BATCH_SIZE", 500)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
+JOB_RETENTION_DAYS = env_float("JOB_RETENTION_DAYS", 7.0)
 
 # Webhooks (shared_models.webhooks): Standard Webhooks deliveries, retried with exponential
 # backoff for at most WEBHOOK_RETRY_FOR_SECONDS. Outside production loopback targets are allowed

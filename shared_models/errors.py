@@ -6,7 +6,8 @@
     ├── ValidationError   input breaks a rule; `errors` maps field -> messages
     └── Conflict
         ├── StaleVersion  optimistic concurrency: the caller's `version` is not the current one
-        └── InUse         a delete refused because books still refer to the row
+        ├── InUse         a delete refused because books still refer to the row
+        └── IdempotencyKeyReused  an Idempotency-Key sent again with another request
 
 Like DRF's exceptions, each class carries a `default_code` (machine-readable, stable: a code of
 catalog_contract.errors' table) and a `default_detail` (human-readable).
@@ -71,3 +72,8 @@ class InUse(Conflict):
 
     def __init__(self, resource: str, key: object) -> None:
         super().__init__(f"{resource} {key} is still referenced by books and cannot be deleted.")
+
+
+class IdempotencyKeyReused(Conflict):
+    default_code = errors.IDEMPOTENCY_KEY_REUSED.code
+    default_detail = "This Idempotency-Key was sent before with another request."

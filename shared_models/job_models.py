@@ -17,6 +17,15 @@ class Job(models.Model):
     is resumed from there by the next one. `claim` names the run allowed to commit batches and
     `lease_until` how long it holds the job without committing one; a run whose claim was taken
     over stops at its next batch, so no line is ever written twice.
+
+    An export's file grows one gzip member per page, written under the job's row lock by the
+    run holding the claim: `result_bytes` is its committed length and `export_cursor` the
+    keyset position after the last committed page, so a resumed export truncates what a killed
+    run wrote past that length and carries on from there.
+
+    `idempotency_key` is the client's Idempotency-Key (one job per owner and key) and
+    `fingerprint` a digest of what was submitted, so a repeat of the key with other content is
+    told apart from a retry.
     """
 
     class Kind(models.TextChoices):
@@ -41,8 +50,12 @@ class Job(models.Model):
     parameters = models.JSONField(default=dict, help_text="The export's filter")
     input_path = models.CharField(max_length=500, blank=True, default="")
     result_path = models.CharField(max_length=500, blank=True, default="")
+    result_bytes = models.BigIntegerField(default=0)
+    export_cursor = models.TextField(blank=True, default="")
     error = models.TextField(blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
+    idempotency_key = models.CharField(max_length=255, null=True)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     claim = models.UUIDField(null=True)
     lease_until = models.DateTimeField(null=True)
     created_at = models.DateTimeField()
@@ -59,6 +72,9 @@ class Job(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(created__lte=models.F("done")), name="job_created_within_done"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"], name="job_idempotency_key_once"
             ),
         ]
 

@@ -6,8 +6,10 @@ their row errors and the job's progress (`done`, the count of lines behind it) c
 and the batch first checks that the run still holds its claim. So a run killed anywhere resumes,
 in the next run, from the line after the last committed batch, and no line is ever written
 twice; cancellation is seen at the start of a batch. Exports walk the catalog one keyset page at
-a time into a gzip file, so memory stays flat whatever the catalog's size; a killed export starts
-again from the first page.
+a time, so memory stays flat whatever the catalog's size, and append each page to the file as
+one gzip member (a multi-member gzip file reads as one stream), written and committed with the
+page's progress under the job's row lock: a killed export resumes after its last committed page,
+cutting off what the killed run wrote past it, so no book is written twice.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from shared_models.errors import ValidationError
 from shared_models.job_models import Job, JobRowError
 from shared_models.job_services import export_criteria, job_files_dir
 from shared_models.pagination import MAX_PAGE_SIZE
+from shared_models.records import BookRecord, Page
 
 logger = logging.getLogger(__name__)
-EXPORT_PAGE_SIZE = MAX_PAGE_SIZE  # books held in memory at once by an export
 
 
 def job_run(*, job_id: str, clock: Clock = system_clock) -> None:
@@ -160,35 +162,72 @@ def _cancel(job: Job, clock: Clock) -> None:
     )
 
 
+def export_file(job_id: Any) -> Path:
+    """Where an export's file grows, and stays once it succeeded (then its result_path)."""
+    return job_files_dir() / f"{job_id}.export.ndjson.gz"
+
+
+def _export_page_size() -> int:
+    """Books per page (held in memory at once, committed together): JOB_BATCH_SIZE, within the
+    list's page bound."""
+    return min(settings.JOB_BATCH_SIZE, MAX_PAGE_SIZE)
+
+
 def _run_export(job: Job, claim: uuid.UUID, clock: Clock) -> None:
     criteria = export_criteria(job.parameters)
-    Job.objects.filter(pk=job.pk, claim=claim).update(
-        done=0, total=selectors.book_count(criteria=criteria)
-    )
-    final = job_files_dir() / f"{job.pk}.export.ndjson.gz"
-    partial = final.with_suffix(".partial")
-    with gzip.open(partial, "wb") as out:
-        for page in selectors.book_pages(criteria=criteria, page_size=EXPORT_PAGE_SIZE):
-            out.writelines(orjson.dumps(book_v2(book)) + b"\n" for book in page)
-            if not _export_progress(job.pk, claim, len(page), clock):
-                partial.unlink(missing_ok=True)
+    if job.total is None:
+        Job.objects.filter(pk=job.pk, claim=claim).update(
+            total=selectors.book_count(criteria=criteria)
+        )
+    path = export_file(job.pk)
+    if not job.done or job.export_cursor:  # else every page is in: only the finish was lost
+        pages = selectors.book_pages(
+            criteria=criteria, page_size=_export_page_size(), cursor=job.export_cursor or None
+        )
+        for page in pages:
+            member = gzip.compress(b"".join(orjson.dumps(book_v2(b)) + b"\n" for b in page.items))
+            if not _export_page(job.pk, claim, path, member, page, clock):
                 return
-    os.replace(partial, final)
-    _finish(job.pk, claim, Job.Status.SUCCEEDED, clock, result_path=str(final))
+    if not path.exists():  # the filter selected no book: an empty (valid) gzip file
+        _append_at(path, 0, gzip.compress(b""))
+    _finish(job.pk, claim, Job.Status.SUCCEEDED, clock, result_path=str(path))
 
 
-def _export_progress(job_id: Any, claim: uuid.UUID, written: int, clock: Clock) -> bool:
+def _export_page(
+    job_id: Any, claim: uuid.UUID, path: Path, member: bytes, page: Page[BookRecord], clock: Clock
+) -> bool:
+    """Append the page's member at the committed length and commit the progress, holding the
+    job's row: a run that lost its claim writes nothing. False when the run must stop."""
     with transaction.atomic():
         job = _holding(job_id, claim)
         if job is None:
             return False
         if job.cancel_requested:
             _cancel(job, clock)
+            path.unlink(missing_ok=True)
             return False
+        length = _append_at(path, job.result_bytes, member)
         Job.objects.filter(pk=job_id).update(
-            done=F("done") + written, lease_until=_lease_end(clock), updated_at=clock.now()
+            done=F("done") + len(page.items),
+            result_bytes=length,
+            export_cursor=page.next_cursor or "",
+            lease_until=_lease_end(clock),
+            updated_at=clock.now(),
         )
     return True
+
+
+def _append_at(path: Path, length: int, data: bytes) -> int:
+    """Write `data` at `length`, dropping whatever a killed run wrote past it, and make it
+    durable before the progress that counts it commits; the file's new length."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        os.ftruncate(fd, length)
+        os.pwrite(fd, data, length)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return length + len(data)
 
 
 def jobs_stalled(*, clock: Clock = system_clock) -> list[str]:

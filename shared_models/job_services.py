@@ -1,11 +1,17 @@
 """Submitting and cancelling jobs. The work itself happens in a worker (shared_models.job_runs):
 here a job row and its task are written in one transaction (the task queue is a table of the
 same database), so a job is never queued without its task nor a task left without its job.
+
+An Idempotency-Key (REST and SOAP alike) names one job per owner: a repeat with the same content
+(the same lines, or the same filter) is answered with that job as it is now, a repeat with other
+content is IdempotencyKeyReused. The unique (owner, key) index settles concurrent repeats: one
+job is created, the others find it. The key lives as long as its job (see job_purge_finished).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,11 +22,11 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from config.env import var_dir
 from shared_models.clock import Clock, system_clock
-from shared_models.errors import CatalogError, Conflict
+from shared_models.errors import CatalogError, Conflict, IdempotencyKeyReused
 from shared_models.job_models import Job
 from shared_models.job_selectors import JobRecord, job_model_for, job_record
 from shared_models.selectors import BookFilter
@@ -64,55 +70,106 @@ def _enqueue(job: Job) -> None:
     run_job.enqueue(job_id=str(job.pk))
 
 
-def _new_job(*, owner: str, kind: str, clock: Clock, **fields: Any) -> Job:
+@dataclass(frozen=True)
+class Submission:
+    """A submitted job, and whether it was an earlier one found by its Idempotency-Key."""
+
+    job: JobRecord
+    replayed: bool = False
+
+
+def _submit(
+    *, owner: str, kind: str, key: str | None, fingerprint: str, clock: Clock, **fields: Any
+) -> Submission:
+    """Create the job and its task in one transaction, unless `key` names an earlier job."""
+    if key is not None and (earlier := _keyed(owner, key)) is not None:
+        return _replay(earlier, fingerprint)
     now = clock.now()
-    job = Job.objects.create(owner=owner, kind=kind, created_at=now, updated_at=now, **fields)
-    _enqueue(job)
-    return job
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                owner=owner, kind=kind, idempotency_key=key, fingerprint=fingerprint,
+                created_at=now, updated_at=now, **fields,
+            )  # fmt: skip
+            _enqueue(job)
+    except IntegrityError:
+        if key is None or (earlier := _keyed(owner, key)) is None:
+            raise
+        return _replay(earlier, fingerprint)  # a concurrent repeat created it first
+    return Submission(job_record(job))
+
+
+def _keyed(owner: str, key: str) -> Job | None:
+    return Job.objects.filter(owner=owner, idempotency_key=key).first()
+
+
+def _replay(earlier: Job, fingerprint: str) -> Submission:
+    if earlier.fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    return Submission(job_record(earlier), replayed=True)
 
 
 def job_submit_import(
-    *, owner: str, lines: Iterable[ImportLine], clock: Clock = system_clock
-) -> JobRecord:
+    *,
+    owner: str,
+    lines: Iterable[ImportLine],
+    idempotency_key: str | None = None,
+    clock: Clock = system_clock,
+) -> Submission:
     """Keep the lines in a file (JOB_FILES_DIR) and queue a job writing them; more lines than
     JOB_IMPORT_MAX_LINES is ImportTooLarge, and then nothing is kept or queued."""
     job_id = uuid.uuid4()
     path = job_files_dir() / f"{job_id}.import.ndjson"
     try:
-        total = _write_lines(path, lines, limit=settings.JOB_IMPORT_MAX_LINES)
-        with transaction.atomic():
-            job = _new_job(
-                id=job_id, owner=owner, kind=Job.Kind.IMPORT, clock=clock, total=total,
-                input_path=str(path),
-            )  # fmt: skip
+        total, fingerprint = _write_lines(path, lines, limit=settings.JOB_IMPORT_MAX_LINES)
+        submission = _submit(
+            id=job_id, owner=owner, kind=Job.Kind.IMPORT, key=idempotency_key,
+            fingerprint=fingerprint, clock=clock, total=total, input_path=str(path),
+        )  # fmt: skip
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return job_record(job)
+    if submission.replayed:
+        path.unlink(missing_ok=True)
+    return submission
 
 
-def _write_lines(path: Path, lines: Iterable[ImportLine], *, limit: int) -> int:
-    count = 0
+def _write_lines(path: Path, lines: Iterable[ImportLine], *, limit: int) -> tuple[int, str]:
+    """The count of lines written, and the fingerprint of what they hold: each line's data and
+    errors in service-layer names, so the same books give the same fingerprint whichever
+    protocol or format carried them."""
+    count, digest = 0, hashlib.sha256(Job.Kind.IMPORT.encode())
     with path.open("wb") as out:
         for entry in lines:
             count += 1
             if count > limit:
                 raise ImportTooLarge(f"An import takes at most {limit} lines.")
             out.write(orjson.dumps(dataclasses.asdict(entry), default=str) + b"\n")
-    return count
+            digest.update(_canonical([entry.data, entry.errors]))
+    return count, digest.hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return orjson.dumps(value, default=str, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
 def job_submit_export(
-    *, owner: str, criteria: BookFilter, clock: Clock = system_clock
-) -> JobRecord:
+    *,
+    owner: str,
+    criteria: BookFilter,
+    idempotency_key: str | None = None,
+    clock: Clock = system_clock,
+) -> Submission:
     """Queue an export of the books `criteria` selects, as gzipped NDJSON (v2 books)."""
     parameters = {
         name: None if value is None else str(value)
         for name, value in dataclasses.asdict(criteria).items()
     }
-    with transaction.atomic():
-        job = _new_job(owner=owner, kind=Job.Kind.EXPORT, clock=clock, parameters=parameters)
-    return job_record(job)
+    fingerprint = hashlib.sha256(Job.Kind.EXPORT.encode() + _canonical(parameters)).hexdigest()
+    return _submit(
+        owner=owner, kind=Job.Kind.EXPORT, key=idempotency_key, fingerprint=fingerprint,
+        clock=clock, parameters=parameters,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -374,14 +374,16 @@ def book_count(*, criteria: BookFilter | None = None) -> int:
     return _filtered_books(criteria or BookFilter()).count()
 
 
-def book_pages(*, criteria: BookFilter | None = None, page_size: int) -> Iterable[list[BookRecord]]:
-    """Every book the filter selects, one keyset page at a time, in id order: a walk over the
-    whole catalog that holds one page in memory, whatever the catalog's size."""
-    cursor: str | None = None
+def book_pages(
+    *, criteria: BookFilter | None = None, page_size: int, cursor: str | None = None
+) -> Iterable[Page[BookRecord]]:
+    """Every book the filter selects (after `cursor`, a page's next_cursor, when given), one
+    keyset page at a time, in id order: a walk over the whole catalog that holds one page in
+    memory, whatever the catalog's size, and that can be taken up again where it stopped."""
     while True:
         page = book_list(criteria=criteria, cursor=cursor, page_size=page_size)
         if page.items:
-            yield page.items
+            yield page
         if page.next_cursor is None:
             return
         cursor = page.next_cursor

@@ -5,6 +5,8 @@ has no 202: a client polls GetJob, and fetches an export's file from the REST `r
 
 A job belongs to a subject: the token's `sub` (a user id), or for a WS-Security UsernameToken
 the id of the user it names, so the same person sees the same jobs through both protocols.
+ImportBooks and ExportBooks honour the HTTP `Idempotency-Key` header as REST's imports do (the
+rule is shared_models.job_services'): a repeat answers the same job.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib.auth import get_user_model
 from spyne import Array, ComplexModel, DateTime, Integer32, Unicode
 
 from shared_models import job_selectors, job_services
+from shared_models.idempotency_keys import HEADER, idempotency_key_from
 from shared_models.job_selectors import JobRecord
 from shared_models.job_services import ImportLine
 from shared_models.permissions import CATALOG_READ
@@ -122,6 +125,12 @@ def subject_of(principal: Principal | None) -> str:
     return str(user_id)
 
 
+def idempotency_key(ctx: Any) -> str | None:
+    """The HTTP `Idempotency-Key` header, as REST reads it: the gateway already retries a POST
+    that carries one, so SOAP must honour it (a repeat answers the same job)."""
+    return idempotency_key_from(ctx.transport.req.headers.get(HEADER))
+
+
 def _import_lines(books: list[Any]) -> Iterator[ImportLine]:
     for number, book in enumerate(books, start=1):
         service_input = book_input(book)
@@ -139,18 +148,23 @@ class JobService(CatalogService):
     def ImportBooks(ctx: Any, books: list[Any]) -> Job:
         owner = subject_of(ctx.udc)
         try:
-            job = job_services.job_submit_import(
+            submission = job_services.job_submit_import(
                 owner=owner,
                 lines=_import_lines(books or []),
+                idempotency_key=idempotency_key(ctx),
             )
         except job_services.ImportTooLarge as exc:
             raise RequestTooLargeFault(exc.detail) from None
-        return Job.of(job)
+        return Job.of(submission.job)
 
     @_reads(BookFilter.customize(**OPTIONAL), returns=Job)
     def ExportBooks(ctx: Any, filter: Any) -> Job:
-        owner = subject_of(ctx.udc)
-        return Job.of(job_services.job_submit_export(owner=owner, criteria=book_criteria(filter)))
+        submission = job_services.job_submit_export(
+            owner=subject_of(ctx.udc),
+            criteria=book_criteria(filter),
+            idempotency_key=idempotency_key(ctx),
+        )
+        return Job.of(submission.job)
 
     @_reads(JobId.customize(**REQUIRED), returns=Job)
     def GetJob(ctx: Any, id: str) -> Job:

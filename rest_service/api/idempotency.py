@@ -39,13 +39,11 @@ from catalog_contract import errors
 from rest_service.api.models import IdempotencyRecord
 from rest_service.api.renderers import to_json
 from shared_models.clock import Clock, system_clock
-from shared_models.errors import ValidationError
+from shared_models.idempotency_keys import HEADER, idempotency_key_from
 from telemetry import service_metrics
 
-HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 STORED_HEADERS = ("Location", "ETag")
-MAX_KEY_LENGTH = 255
 
 
 class IdempotencyKeyInProgress(APIException):
@@ -80,17 +78,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponseBa
 
 
 def idempotency_key(request: Request) -> str | None:
-    raw = request.headers.get(HEADER)
-    if raw is None:
-        return None
-    key = raw.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]  # the draft's sf-string form; the bare form is accepted too
-    if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-        raise ValidationError(
-            {HEADER: [f"Must be 1 to {MAX_KEY_LENGTH} printable ASCII characters."]}
-        )
-    return key
+    return idempotency_key_from(request.headers.get(HEADER))
 
 
 def request_fingerprint(request: Request) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 from rest_service.api.problems import PROBLEM_CONTENT_TYPE
@@ -92,18 +92,33 @@ class DeliveryListSerializer(serializers.Serializer):
     results = DeliverySerializer(many=True)
 
 
+SUBMISSION_HEADERS = [
+    OpenApiParameter(
+        "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+        description="One job per key: a repeat with the same content answers that job (as it "
+        "is now), other content is a 422 (1-255 printable ASCII characters).",
+    ),
+    OpenApiParameter(
+        "Idempotent-Replayed", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[202],
+        description="`true` when the key named an earlier job",
+    ),
+]  # fmt: skip
+
+
 def documented(
     *, tag: str, summary: str, success: tuple[int, Any], problems: tuple[int, ...],
-    request: Any = None,
+    request: Any = None, submits: bool = False,
 ) -> Callable[[Any], Any]:  # fmt: skip
+    """`submits`: a POST that queues a job, so it takes an Idempotency-Key."""
     responses: dict[Any, Any] = {success[0]: success[1]}
     for status in sorted({*problems, 401, 406, 500}):
         responses[(status, PROBLEM_CONTENT_TYPE)] = OpenApiResponse(
             ProblemSerializer, description=PROBLEM_DESCRIPTIONS[status]
         )
     v2 = extend_schema(
-        tags=[tag], summary=summary, request=request, responses=responses, versions=["v2"]
-    )
+        tags=[tag], summary=summary, request=request, responses=responses, versions=["v2"],
+        parameters=SUBMISSION_HEADERS if submits else None,
+    )  # fmt: skip
     not_in_v1 = extend_schema(exclude=True, versions=["v1"])
     return lambda method: not_in_v1(v2(method))
 

@@ -12,7 +12,7 @@ from benchmarks.runner import QUICK
 from catalog_client.operations import SCENARIOS
 
 TINY = replace(QUICK, books=60, rounds=2, seconds=0.05, warmup_seconds=0.02,
-               concurrency=(1, 2), cpu_iterations=1)  # fmt: skip
+               concurrency=(1, 2), cpu_iterations=1, import_lines=40)  # fmt: skip
 ALL_TARGETS = {"rest", "soap", "rest_gw", "soap_gw", "mediation"}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -90,3 +90,14 @@ def test_results_json_carries_the_headline_table_report_md_shows(report):
     text = (out / "report.md").read_text()
     assert "| " + " | ".join(header) + " |" in text
     assert rows and all("| " + " | ".join(row) + " |" in text for row in rows)
+
+
+def test_the_bulk_import_is_measured_through_a_worker_and_against_catalog_seed(report):
+    out, _, results = report
+    figures = results["import"]
+    assert figures["job"] == {"status": "succeeded", "total": 40, "created": 40, "failed": 0}
+    assert figures["import_books_per_s"] > 0 and figures["seed_books_per_s"] > 0
+    assert figures["share_of_seed"] == figures["import_books_per_s"] / figures["seed_books_per_s"]
+    rest, soap = figures["bytes"]["rest"], figures["bytes"]["soap"]
+    assert 0 < rest["body_gzip"] < rest["body"] < soap["body"]
+    assert "## Bulk import (jobs)" in (out / "report.md").read_text()

@@ -35,6 +35,9 @@ def test_run_starts_three_answering_services_and_ctrl_c_stops_them(embedded_env)
         console.interrupt()
     output = console.output
     assert "editor / editor-pass" in output
+    assert "Workers       catalog worker x 1: run import/export jobs" in output
+    assert "catalog import books.ndjson" in output
+    assert "Press Ctrl-C to stop all 4." in output  # the gateway, REST, SOAP and the worker
     assert f"{embedded_env['CATALOG_SOAP_PORT']}/soap/catalog/?wsdl" in output
     assert f"http://127.0.0.1:{embedded_env['CATALOG_GATEWAY_PORT']}/compare/" in output
     for variable in ("CATALOG_GATEWAY_PORT", "CATALOG_REST_PORT", "CATALOG_SOAP_PORT"):

@@ -4,18 +4,15 @@ webhook receiver."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.processes import CATALOG, REPO, Stack, live_stack
+from tests.processes import Stack, WorkerProcess, live_stack
 
 JOB_ENV = {
     "JOB_BATCH_SIZE": "5",
@@ -27,40 +24,20 @@ JOB_ENV = {
 FINISHED = {"succeeded", "failed", "cancelled"}
 
 
-@dataclass
-class Worker:
-    process: subprocess.Popen
-    log_path: Path
-
-    def kill(self) -> None:
-        """SIGKILL, as an OOM killer or a pulled plug would: no cleanup of any kind."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+class Worker(WorkerProcess):
+    """A stack's worker, which a test may also freeze (SIGSTOP) and thaw."""
 
     def pause(self) -> None:
-        os.killpg(self.process.pid, signal.SIGSTOP)
+        self.signal(signal.SIGSTOP)
 
     def resume(self) -> None:
-        os.killpg(self.process.pid, signal.SIGCONT)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self.signal(signal.SIGCONT)
 
 
 def start_worker(stack: Stack, log_path: Path) -> Worker:
-    log = log_path.open("ab")
-    process = subprocess.Popen(
-        [*CATALOG, "worker", "--interval", "0.2"], env=stack.env, cwd=REPO, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    log.close()
-    return Worker(process, log_path)
+    worker = Worker(stack.env, log_path)
+    worker.start()
+    return worker
 
 
 @pytest.fixture(scope="package")

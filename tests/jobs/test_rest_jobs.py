@@ -6,7 +6,11 @@ from __future__ import annotations
 import gzip
 import itertools
 import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 
@@ -86,6 +90,35 @@ def test_resubmitting_with_the_same_idempotency_key_returns_the_same_job(rest, e
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["Location"] == first.headers["Location"]
+
+
+def test_concurrent_submissions_with_one_idempotency_key_make_one_job(stack, editor, template):
+    body = ndjson({**template, "isbn": fresh_isbn()})
+    key = {"Idempotency-Key": f"race-{fresh_isbn()}"}
+
+    def one_submission(_):
+        with httpx.Client(base_url=stack.url("rest"), timeout=30) as client:
+            return submit(client, editor, body, **key)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(one_submission, range(6)))
+
+    assert [answer.status_code for answer in answers] == [202] * 6
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    assert sorted(answer.headers.get("Idempotent-Replayed", "") for answer in answers) == [
+        "",
+        *["true"] * 5,
+    ]
+
+
+def test_the_same_idempotency_key_with_other_lines_is_a_422(rest, editor, template):
+    key = {"Idempotency-Key": f"import-{fresh_isbn()}"}
+    submit(rest, editor, ndjson({**template, "isbn": fresh_isbn()}), **key)
+
+    refused = submit(rest, editor, ndjson({**template, "isbn": fresh_isbn()}), **key)
+
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("/idempotency-key-reused")
 
 
 def test_an_import_over_the_line_limit_is_a_413_and_nothing_is_queued(rest, editor, template):
@@ -172,3 +205,50 @@ def test_a_worker_killed_mid_import_is_resumed_by_another_and_writes_no_row_twic
     assert stopped_at["status"] == "running" and stopped_at["done"] < 600
     job = wait_for_job(rest, location, editor, timeout=90)
     assert (job["status"], job["done"], job["created"], job["failed"]) == ("succeeded", 600, 600, 0)
+
+
+def gzip_members(data: bytes) -> list[bytes]:
+    """The complete gzip members `data` starts with (a half-written last one is left out)."""
+    members = []
+    while data:
+        member = zlib.decompressobj(wbits=31)
+        member.decompress(data)
+        if not member.eof:
+            break
+        members.append(data[: len(data) - len(member.unused_data)])
+        data = member.unused_data
+    return members
+
+
+def test_a_worker_killed_mid_export_is_resumed_after_its_last_page_and_writes_no_book_twice(
+    stack, worker, rest, editor, template, tmp_path
+):
+    imported = submit(
+        rest, editor, ndjson(*[{**template, "isbn": fresh_isbn()} for _ in range(1000)])
+    )
+    wait_for_job(rest, imported.headers["Location"], editor, timeout=120)
+    page = int(stack.env["JOB_BATCH_SIZE"])
+    worker.pause()
+    try:
+        victim = start_worker(stack, tmp_path / "victim.log")
+        location = rest.post("/api/v2/books/export/", json={}, headers=editor).headers["Location"]
+        wait_for_job(rest, location, editor, until=lambda job: job["done"] >= 20, timeout=30)
+        victim.pause()  # hold it still while its committed state and file are read
+        stopped_at = rest.get(location, headers=editor).json()
+        job_file = Path(stack.env["JOB_FILES_DIR"]) / f"{stopped_at['id']}.export.ndjson.gz"
+        members = gzip_members(job_file.read_bytes())
+        committed = b"".join(members[: stopped_at["done"] // page])
+        victim.kill()
+    finally:
+        worker.resume()
+
+    assert stopped_at["status"] == "running" and 0 < stopped_at["done"] < stopped_at["total"]
+    assert len(members) >= stopped_at["done"] // page >= 4  # one gzip member per committed page
+    job = wait_for_job(rest, location, editor, timeout=90)
+    assert job["status"] == "succeeded"
+    download = rest.get(job["result"], headers=editor).content
+    assert download.startswith(
+        committed
+    )  # the pages written before the kill were kept as they were
+    ids = [orjson.loads(line)["id"] for line in gzip.decompress(download).splitlines()]
+    assert ids == sorted(set(ids)) and len(ids) == job["done"] == job["total"]

@@ -119,3 +119,44 @@ def test_jobs_need_credentials(stack):
     with pytest.raises(Fault) as refused:
         soap_client(stack).service.ExportBooks()
     assert refused.value.code.endswith(":Client.AuthenticationFailed")
+
+
+def test_importbooks_repeated_with_its_idempotency_key_answers_the_same_job(
+    stack, editor, template
+):
+    key = {"Idempotency-Key": f"soap-import-{fresh_isbn()}"}
+    client = soap_client(stack, {**editor, **key})
+    books = {"book": [book_input(template, fresh_isbn())]}
+
+    first = client.service.ImportBooks(books)
+    again = client.service.ImportBooks(books)
+
+    assert again.id == first.id
+    assert wait_for_soap_job(client, first.id).created == 1
+
+
+def test_importbooks_with_a_key_already_used_for_other_books_is_a_conflict_fault(
+    stack, editor, template
+):
+    client = soap_client(stack, {**editor, "Idempotency-Key": f"soap-reused-{fresh_isbn()}"})
+    client.service.ImportBooks({"book": [book_input(template, fresh_isbn())]})
+
+    with pytest.raises(Fault) as refused:
+        client.service.ImportBooks({"book": [book_input(template, fresh_isbn())]})
+
+    assert refused.value.code.endswith(":Client.Conflict")
+    code = refused.value.detail.findtext(".//{urn:bookcatalog:soap:v1}code")
+    assert code == "idempotency_key_reused"
+
+
+def test_one_key_names_one_job_whichever_protocol_repeats_it(stack, rest, editor, template):
+    isbn, key = fresh_isbn(), {"Idempotency-Key": f"both-{fresh_isbn()}"}
+    fields = ("title", "authors", "publisher", "published_date", "language", "pages", "price")
+    book = {"isbn": isbn, **{name: template[name] for name in fields}}  # what book_input sends
+    submitted = submit(rest, editor, ndjson(book), **key)
+
+    again = soap_client(stack, {**editor, **key}).service.ImportBooks(
+        {"book": [book_input(template, isbn)]}
+    )
+
+    assert again.id == submitted.json()["id"]

@@ -46,7 +46,8 @@ def test_up_starts_two_gateway_replicas_and_the_services_and_ctrl_c_stops_them(u
     assert (
         f"Gateway 2     http://127.0.0.1:{up_env['CATALOG_GATEWAY2_PORT']}/api/v2/books/" in output
     )
-    assert "Press Ctrl-C to stop all 4." in output
+    assert "Workers       catalog worker x 2" in output
+    assert "Press Ctrl-C to stop all 6." in output  # REST, SOAP, two gateways, two workers
     for variable in PORT_VARIABLES:
         with pytest.raises(httpx.ConnectError):
             httpx.get(f"http://127.0.0.1:{up_env[variable]}/healthz", timeout=2)

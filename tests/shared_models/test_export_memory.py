@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def peak_bytes_of_an_export(clock) -> tuple[int, Job]:
-    job = job_services.job_submit_export(owner="1", criteria=BookFilter(), clock=clock)
+    job = job_services.job_submit_export(owner="1", criteria=BookFilter(), clock=clock).job
     tracemalloc.start()
     try:
         job_runs.job_run(job_id=job.id, clock=clock)
@@ -24,11 +24,9 @@ def peak_bytes_of_an_export(clock) -> tuple[int, Job]:
     return peak, Job.objects.get(pk=job.id)
 
 
-def test_exporting_five_times_the_books_does_not_raise_the_peak_memory(
-    clock, settings, tmp_path, monkeypatch
-):
+def test_exporting_five_times_the_books_does_not_raise_the_peak_memory(clock, settings, tmp_path):
     settings.JOB_FILES_DIR = str(tmp_path)
-    monkeypatch.setattr(job_runs, "EXPORT_PAGE_SIZE", 50)
+    settings.JOB_BATCH_SIZE = 50
     call_command("seed_catalog", books=300, seed=7, reset=True, verbosity=0)
     small, _ = peak_bytes_of_an_export(clock)
     call_command("seed_catalog", books=1500, seed=7, reset=True, verbosity=0)

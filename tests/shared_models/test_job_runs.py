@@ -40,7 +40,7 @@ def stored_entries(count=None):
 
 
 def submit(owner="1", *entries, clock):
-    return job_services.job_submit_import(owner=owner, lines=lines(*entries), clock=clock)
+    return job_services.job_submit_import(owner=owner, lines=lines(*entries), clock=clock).job
 
 
 def test_an_import_writes_valid_lines_and_reports_invalid_ones_by_line_and_field(clock):
@@ -117,7 +117,7 @@ def test_line_errors_name_the_fields_the_client_wrote(clock):
     entry = ImportLine(
         line=1, data=book_data(author_ids=[]), client_names={"author_ids": "authors"}
     )
-    job = job_services.job_submit_import(owner="1", lines=[entry], clock=clock)
+    job = job_services.job_submit_import(owner="1", lines=[entry], clock=clock).job
 
     job_runs.job_run(job_id=job.id, clock=clock)
 
@@ -192,7 +192,8 @@ def test_a_queued_job_cancelled_never_runs(clock):
 def test_an_export_writes_the_selected_books_as_gzipped_v2_lines(clock):
     wanted = [make_book(language="fr") for _ in range(3)]
     make_book(language="en")
-    job = job_services.job_submit_export(owner="1", criteria=BookFilter(language="fr"), clock=clock)
+    criteria = BookFilter(language="fr")
+    job = job_services.job_submit_export(owner="1", criteria=criteria, clock=clock).job
 
     job_runs.job_run(job_id=job.id, clock=clock)
 

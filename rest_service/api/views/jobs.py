@@ -18,7 +18,7 @@ from rest_framework.versioning import URLPathVersioning
 from rest_framework.views import APIView
 
 from rest_service.api.filters import book_filter
-from rest_service.api.idempotency import idempotent
+from rest_service.api.idempotency import REPLAYED_HEADER
 from rest_service.api.job_inputs import CSVParser, ImportTooLarge, NDJSONParser, import_lines
 from rest_service.api.job_schema import (
     IMPORT_BODY,
@@ -30,7 +30,9 @@ from rest_service.api.parsers import ORJSONParser
 from rest_service.api.permissions import ReadScope, WriteScope
 from shared_models import job_selectors, job_services
 from shared_models.errors import NotFound
+from shared_models.idempotency_keys import HEADER, idempotency_key_from
 from shared_models.job_selectors import JobRecord
+from shared_models.job_services import Submission
 
 EXPORT_MEDIA_TYPE = "application/gzip"
 
@@ -56,9 +58,13 @@ def job_body(request: Request, job: JobRecord) -> dict[str, Any]:
     }
 
 
-def accepted(request: Request, job: JobRecord) -> Response:
-    body = job_body(request, job)
-    return Response(body, status=202, headers={"Location": body["url"]})
+def accepted(request: Request, submission: Submission) -> Response:
+    """202 with the job; a repeat of an Idempotency-Key gets its earlier job, marked replayed."""
+    body = job_body(request, submission.job)
+    headers = {"Location": body["url"]}
+    if submission.replayed:
+        headers[REPLAYED_HEADER] = "true"
+    return Response(body, status=202, headers=headers)
 
 
 class JobsView(APIView):
@@ -67,9 +73,13 @@ class JobsView(APIView):
     def subject(self, request: Request) -> str:
         return str(request.user.pk)
 
+    def idempotency_key(self, request: Request) -> str | None:
+        return idempotency_key_from(request.headers.get(HEADER))
+
 
 class BookImportView(JobsView):
-    """NDJSON (`application/x-ndjson`) or CSV (`text/csv`); Idempotency-Key as for creates."""
+    """NDJSON (`application/x-ndjson`) or CSV (`text/csv`). An Idempotency-Key names one job
+    (shared_models.job_services' rule, the same for SOAP's ImportBooks), not a stored response."""
 
     parser_classes = [NDJSONParser, CSVParser]
     permission_classes = [WriteScope]
@@ -79,19 +89,23 @@ class BookImportView(JobsView):
         summary="Import books (NDJSON or CSV) as a job",
         request=IMPORT_BODY,
         success=(202, JobSerializer),
-        problems=(400, 403, 409, 413, 415, 422),
+        problems=(400, 403, 413, 415, 422),
+        submits=True,
     )
-    @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         media_type = request.content_type.split(";")[0].strip()
         if not isinstance(request.data, str):  # no body, so no parser ran: DRF gives {}
             raise UnsupportedMediaType(media_type or "(none)")
         lines = import_lines(request.data, media_type)
         try:
-            job = job_services.job_submit_import(owner=self.subject(request), lines=lines)
+            submission = job_services.job_submit_import(
+                owner=self.subject(request),
+                lines=lines,
+                idempotency_key=self.idempotency_key(request),
+            )
         except job_services.ImportTooLarge as exc:
             raise ImportTooLarge(exc.detail) from None
-        return accepted(request, job)
+        return accepted(request, submission)
 
 
 class BookExportView(JobsView):
@@ -105,15 +119,18 @@ class BookExportView(JobsView):
         summary="Export books (gzipped NDJSON) as a job",
         request=ExportFilterSerializer,
         success=(202, JobSerializer),
-        problems=(400, 403, 409, 422),
+        problems=(400, 403, 422),
+        submits=True,
     )
-    @idempotent
     def post(self, request: Request, **kwargs: Any) -> Response:
         filters = request.data if request.data else request.query_params
         criteria = book_filter(filters if isinstance(filters, Mapping) else {})
-        return accepted(
-            request, job_services.job_submit_export(owner=self.subject(request), criteria=criteria)
+        submission = job_services.job_submit_export(
+            owner=self.subject(request),
+            criteria=criteria,
+            idempotency_key=self.idempotency_key(request),
         )
+        return accepted(request, submission)
 
 
 class JobDetailView(JobsView):

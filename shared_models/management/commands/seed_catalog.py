@@ -42,7 +42,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {report.books} books, {report.authors} authors, {report.publishers} "
-            f"publishers and {report.genres} genres (seed {options['seed']}) in {elapsed:.1f} s."
+            f"publishers and {report.genres} genres (seed {options['seed']}) in {elapsed:.2f} s."
         )
 
     def _seed_with_progress(
