@@ -20,12 +20,11 @@ from lxml import etree
 from tests import tokens
 from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import date_strings, examples, number_strings
-from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENV11, ENV12, TNS
+from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENV11, ENV12, ENVELOPES, TNS
 from tests.soap.faults import assert_result_or_client_fault
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-ENVELOPES = {"1.1": ENV11, "1.2": ENV12}
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 T = f"{{{TNS}}}"
 Tree = tuple[str, Any]  # (local name, text or list of child trees)

@@ -9,11 +9,7 @@ in the normal suite, a time budget under `make fuzz`)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-import xmlschema
-from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -21,26 +17,11 @@ from lxml import etree
 from tests import tokens
 from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
-from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENV11, ENV12
+from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENVELOPES, declared
 from tests.soap.faults import assert_result_or_client_fault
-from tests.soap.wsdl_requests import envelope, operations, requests, serialise
+from tests.soap.wsdl_requests import envelope, requests, serialise
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
-
-ENVELOPES = {"1.1": ENV11, "1.2": ENV12}
-
-
-@cache
-def served_wsdl(version: str) -> bytes:
-    with override_settings(ROOT_URLCONF="soap_service.urls"):
-        response = Client().get(ENDPOINTS[version] + "?wsdl")
-    assert response.status_code == 200, response.content[:300]
-    return response.content
-
-
-@cache
-def declared(version: str) -> dict[str, xmlschema.XsdElement]:
-    return operations(served_wsdl(version))
 
 
 OPERATIONS = [(version, name) for version in ENVELOPES for name in sorted(declared(version))]

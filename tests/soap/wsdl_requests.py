@@ -64,77 +64,84 @@ def operations(wsdl: bytes) -> dict[str, XsdElement]:
     return found
 
 
+HOSTILITY = (0, 40, 12, 4, 2)  # a request departs from the schema at 1 in N decisions; 0: never
+
+
 def requests(element: XsdElement, *, hostile: bool = True) -> st.SearchStrategy[Node]:
-    """Request bodies for an operation's input element."""
-    return _element(element, hostile, 0)
+    """Request bodies for an operation's input element. How hostile a request is, is drawn once
+    per request: from none (a valid request, whose values reach the business rules) to every
+    other decision (mostly refused by the parser or the schema)."""
+    odds = st.sampled_from(HOSTILITY) if hostile else st.just(0)
+    return odds.flatmap(lambda odds: _element(element, odds, 0))
+
+
+def _departs(draw: Callable, odds: int) -> bool:
+    return odds > 0 and draw(st.integers(1, odds)) == 1
 
 
 # --- Elements and occurrences ----------------------------------------------------------------
 
 
 @st.composite
-def _element(draw: Callable, element: XsdElement, hostile: bool, depth: int) -> Node:
+def _element(draw: Callable, element: XsdElement, odds: int, depth: int) -> Node:
     type_ = element.type
     simple = type_.is_simple() or type_.has_simple_content()
-    shape = draw(st.sampled_from(["schema"] * 6 + ["nil", "swapped"])) if hostile else "schema"
-    attributes = (((f"{{{XSI}}}nil", "true"),)) if shape == "nil" else ()
+    shape = draw(st.sampled_from(["nil", "swapped"])) if _departs(draw, odds) else "schema"
     if shape == "nil":
-        return Node(element.name, "", attributes)
+        return Node(element.name, "", ((f"{{{XSI}}}nil", "true"),))
     if shape == "swapped":  # elements where text belongs, text where elements do
         content: str | tuple[Node, ...] = (
             (Node(element.name, draw(hostile_text())),) if simple else draw(hostile_text())
         )
     elif not simple:
-        children = draw(_group(type_.content, hostile, depth + 1)) if depth < MAX_DEPTH else []
+        children = draw(_group(type_.content, odds, depth + 1)) if depth < MAX_DEPTH else []
         content = tuple(children)
     else:
-        content = draw(values(type_ if type_.is_simple() else type_.content, hostile))
-    return Node(element.name, content, attributes)
+        content = draw(values(type_ if type_.is_simple() else type_.content, odds))
+    return Node(element.name, content)
 
 
 @st.composite
-def _group(draw: Callable, group: XsdGroup, hostile: bool, depth: int) -> list[Node]:
+def _group(draw: Callable, group: XsdGroup, odds: int, depth: int) -> list[Node]:
     particles = list(group)
     if group.model == "choice" and particles:
         particles = [draw(st.sampled_from(particles))]
     nodes: list[Node] = []
     for particle in particles:
-        for _ in range(draw(occurrences(particle, hostile))):
+        for _ in range(draw(occurrences(particle, odds))):
             if isinstance(particle, XsdGroup):
-                nodes.extend(draw(_group(particle, hostile, depth)))
+                nodes.extend(draw(_group(particle, odds, depth)))
             elif isinstance(particle, XsdAnyElement):
-                nodes.append(Node(f"{{urn:any}}x{depth}", draw(values(None, hostile))))
+                nodes.append(Node(f"{{urn:any}}x{depth}", draw(values(None, odds))))
             else:
-                nodes.append(draw(_element(particle, hostile, depth)))
-    if hostile and draw(st.integers(0, 9)) == 0:
+                nodes.append(draw(_element(particle, odds, depth)))
+    if _departs(draw, odds):
         nodes.append(Node(f"{{{group.target_namespace}}}undeclared", draw(hostile_text())))
-    if (group.model == "all" or hostile) and draw(st.integers(0, 9)) == 0:
+    if group.model == "all" or _departs(draw, odds):
         nodes = draw(st.permutations(nodes))
     return nodes
 
 
-def occurrences(particle: Any, hostile: bool) -> st.SearchStrategy[int]:
+@st.composite
+def occurrences(draw: Callable, particle: Any, odds: int) -> int:
     """How many times a particle occurs: in its bounds, or missing, or beyond its maximum."""
     low, high = particle.min_occurs, particle.max_occurs  # max None: unbounded
-    valid = st.integers(
-        low, low + VALID_REPEATS if high is None else min(high, low + VALID_REPEATS)
-    )
-    if not hostile:
-        return valid
-    beyond = (high + 1, high + 2) if high is not None else (MANY,)
-    return st.one_of(valid, st.sampled_from((0, *beyond)))
+    if _departs(draw, odds):
+        return draw(st.sampled_from((0, high + 1, high + 2) if high is not None else (0, MANY)))
+    top = low + VALID_REPEATS if high is None else min(high, low + VALID_REPEATS)
+    return draw(st.integers(low, top))
 
 
 # --- Values ------------------------------------------------------------------------------------
 
 
-def values(type_: Any, hostile: bool) -> st.SearchStrategy[str]:
-    """Text for a simple type: valid for its facets, at their edges, or anything."""
-    valid = valid_values(type_) if type_ is not None else xml_text()
-    if not hostile:
-        return valid
-    edges = edge_values(type_) if type_ is not None else st.nothing()
-    return st.one_of(valid, valid, edges, hostile_text())
+@st.composite
+def values(draw: Callable, type_: Any, odds: int) -> str:
+    """Text for a simple type: valid for its facets, or at and past their edges, or anything."""
+    if _departs(draw, odds):
+        edges = edge_values(type_) if type_ is not None else st.nothing()
+        return draw(st.one_of(edges, hostile_text()))
+    return draw(valid_values(type_) if type_ is not None else xml_text())
 
 
 def valid_values(type_: Any) -> st.SearchStrategy[str]:
