@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import httpx
 from django.core.handlers.wsgi import WSGIHandler
@@ -24,31 +25,56 @@ Send = Callable[..., httpx.Response]
 class InProcessService(httpx.AsyncBaseTransport):
     """A service's WSGI handler as the gateway's upstream, called in this thread on the test's
     own database connection (Django gives an async context a connection of its own, which would
-    not see the test's transaction)."""
+    not see the test's transaction).
+
+    The WSGI environ is built here as PEP 3333 servers (gunicorn) build it: the path and every
+    header value as latin-1 text of the bytes received. httpx's WSGI transport decodes them as
+    UTF-8 and ASCII, and fails on a header byte above 127 that a real server passes on."""
 
     def __init__(self) -> None:
-        self.wsgi = httpx.WSGITransport(app=_path_as_wsgi_servers_pass_it(WSGIHandler()))
+        self.app = WSGIHandler()
         self.connection = connections[DEFAULT_DB_ALIAS]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         connections[DEFAULT_DB_ALIAS] = self.connection
-        request.read()
-        response = self.wsgi.handle_request(request)
-        raw = b"".join(response.stream)  # as sent: still compressed, as a socket delivers it
-        return httpx.Response(
-            response.status_code, headers=response.headers, stream=httpx.ByteStream(raw)
-        )
+        body = await request.aread()
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+            started[:] = [status, headers]
+
+        chunks = self.app(_environ(request, body), start_response)
+        raw = b"".join(chunks)  # as sent: still compressed, as a socket delivers it
+        getattr(chunks, "close", lambda: None)()
+        status, headers = started
+        return httpx.Response(int(status.split()[0]), headers=headers, stream=httpx.ByteStream(raw))
 
 
-def _path_as_wsgi_servers_pass_it(app: Callable) -> Callable:
-    """httpx's WSGI transport passes PATH_INFO decoded as UTF-8; PEP 3333 servers (gunicorn)
-    pass the bytes as latin-1, which is what Django reads."""
-
-    def call(environ: dict, start_response: Callable) -> object:
-        environ["PATH_INFO"] = environ["PATH_INFO"].encode("utf-8").decode("latin-1")
-        return app(environ, start_response)
-
-    return call
+def _environ(request: httpx.Request, body: bytes) -> dict[str, Any]:
+    url = request.url
+    environ: dict[str, Any] = {
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": url.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(url.raw_path.split(b"?")[0]).decode("latin-1"),
+        "QUERY_STRING": url.query.decode("latin-1"),
+        "SERVER_NAME": url.host,
+        "SERVER_PORT": str(url.port or 80),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    for name, value in request.headers.raw:
+        key = name.decode("latin-1").upper().replace("-", "_")
+        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+        text = value.decode("latin-1")
+        environ[key] = f"{environ[key]},{text}" if key in environ else text
+    return environ
 
 
 @contextmanager

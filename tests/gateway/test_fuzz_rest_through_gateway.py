@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
+from shared_models.models import Book
 from tests import tokens
 from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
@@ -64,3 +65,22 @@ def test_every_rest_operation_through_the_gateway_is_never_a_5xx(
         request["content"] = request.pop("data")
     response = through_gateway(**request)
     assert response.status_code < 500, (response.status_code, response.text[:500])
+
+
+def test_a_header_byte_above_127_is_passed_on_and_answered_not_a_5xx(through_gateway, catalog):
+    """Found by the fuzz run: `PATCH /api/v1/books/{id}/` with an If-Match of UTF-8 bytes (0xc2
+    first). The gateway passes the bytes on as a real server receives them (latin-1 text in
+    WSGI), and the service answers the request."""
+    book = Book.objects.get()
+    response = through_gateway(
+        method="PATCH",
+        url=f"/api/v1/books/{book.pk}/",
+        headers={
+            b"Authorization": f"Bearer {tokens.mint(scope='catalog:read catalog:write')}".encode(),
+            b"If-Match": '"\u00c2"'.encode(),
+            b"Content-Type": b"application/json",
+        },
+        content=b'{"title": "Tehanu"}',
+    )
+    assert response.status_code == 412, response.text[:300]
+    assert Book.objects.get().title != "Tehanu"
