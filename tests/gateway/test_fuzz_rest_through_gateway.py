@@ -15,7 +15,6 @@ from schemathesis.transport.requests import REQUESTS_TRANSPORT
 
 from shared_models.models import Book
 from tests import tokens
-from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
 from tests.gateway.inprocess import Send, gateway_in_front
 from tests.rest.openapi import cases, operation_labels
@@ -33,12 +32,6 @@ def through_gateway(gateway_settings, monkeypatch) -> Iterator[Send]:
         yield send
 
 
-@pytest.fixture
-def catalog(db) -> None:
-    genre = make_genre("fantasy")
-    make_book(genres=[genre], isbn=valid_isbn(1))
-
-
 @pytest.mark.parametrize("label", operation_labels())
 @settings(
     max_examples=examples(ci=1),
@@ -50,7 +43,7 @@ def catalog(db) -> None:
 )
 @given(data=st.data(), token=st.booleans())
 def test_every_rest_operation_through_the_gateway_is_never_a_5xx(
-    through_gateway, catalog, label, data, token
+    through_gateway, fantasy_book, label, data, token
 ):
     case = data.draw(cases(label))
     bearer = f"Bearer {tokens.mint(sub='102', scope='catalog:read catalog:write')}"
@@ -67,7 +60,7 @@ def test_every_rest_operation_through_the_gateway_is_never_a_5xx(
     assert response.status_code < 500, (response.status_code, response.text[:500])
 
 
-def test_a_header_byte_above_127_is_passed_on_and_answered_not_a_5xx(through_gateway, catalog):
+def test_a_header_byte_above_127_is_passed_on_and_answered_not_a_5xx(through_gateway, fantasy_book):
     """Found by the fuzz run: `PATCH /api/v1/books/{id}/` with an If-Match of UTF-8 bytes (0xc2
     first). The gateway passes the bytes on as a real server receives them (latin-1 text in
     WSGI), and the service answers the request."""

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import tokens
-from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
 from tests.gateway.inprocess import Send, gateway_in_front
 from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENVELOPES, declared
@@ -38,12 +37,6 @@ def through_gateway(gateway_settings, monkeypatch) -> Iterator[Send]:
 
 
 @pytest.fixture
-def catalog(db) -> None:
-    genre = make_genre("fantasy")
-    make_book(genres=[genre], isbn=valid_isbn(3))
-
-
-@pytest.fixture
 def gateway_wsdl(through_gateway, request) -> bytes:
     version = request.node.callspec.params["version"]
     response = through_gateway(method="GET", url=ENDPOINTS[version] + "?wsdl")
@@ -58,7 +51,7 @@ def gateway_wsdl(through_gateway, request) -> bytes:
 )
 @given(data=st.data(), token=st.booleans())
 def test_every_generated_request_through_the_gateway_is_a_result_or_a_client_fault(
-    through_gateway, gateway_wsdl, catalog, version, operation, data, token
+    through_gateway, gateway_wsdl, fantasy_book, version, operation, data, token
 ):
     node = data.draw(requests(declared(gateway_wsdl)[operation]))
     headers = {"Content-Type": CONTENT_TYPES[version]}

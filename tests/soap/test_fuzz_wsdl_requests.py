@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests import tokens
-from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import examples
 from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENVELOPES, declared
 from tests.soap.faults import assert_result_or_client_fault
@@ -29,12 +28,6 @@ OPERATIONS = [(version, name) for version in ENVELOPES for name in sorted(declar
 
 def editor() -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {tokens.mint(scope='catalog:read catalog:write')}"}
-
-
-@pytest.fixture
-def catalog(db) -> None:
-    genre = make_genre("fantasy")
-    make_book(genres=[genre], isbn=valid_isbn(3))
 
 
 def test_both_wsdls_declare_every_operation_with_an_input_element():
@@ -60,7 +53,7 @@ def test_requests_drawn_as_valid_obey_the_wsdl_schema(version, operation, data):
 )
 @given(data=st.data(), token=st.booleans())
 def test_every_generated_request_is_answered_with_a_result_or_a_client_fault(
-    client, catalog, version, operation, data, token
+    client, fantasy_book, version, operation, data, token
 ):
     node = data.draw(requests(declared(version)[operation]))
     response = client.post(
