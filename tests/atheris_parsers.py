@@ -12,8 +12,10 @@ wheels for Linux x86-64 only, so elsewhere this says so and exits 0."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import inspect
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -34,7 +36,7 @@ from lxml import etree  # noqa: E402  (after django.setup(): the models need the
 from gateway.errors import RouteNotFound  # noqa: E402
 from gateway.versioning import negotiate  # noqa: E402
 from shared_models.errors import ValidationError  # noqa: E402
-from shared_models.pagination import decode_cursor, parse_ordering  # noqa: E402
+from shared_models.pagination import Ordering, decode_cursor, parse_ordering  # noqa: E402
 from shared_models.selectors import BOOK_ORDERINGS  # noqa: E402
 from shared_models.validation import FieldError, clean_isbn  # noqa: E402
 from soap_service.hardening import XmlLimits, XmlThreat, parse  # noqa: E402
@@ -48,8 +50,31 @@ LIMITS = XmlLimits(max_body_bytes=1 << 20, max_depth=32, max_children=1000, max_
 
 def cursor(data: atheris.FuzzedDataProvider) -> None:
     ordering = parse_ordering(data.PickValueInList(ORDERINGS), BOOK_ORDERINGS, "id")
+    text = _cursor_text(data, ordering) if data.ConsumeBool() else data.ConsumeUnicode(2000)
     with contextlib.suppress(ValidationError):
-        decode_cursor(data.ConsumeUnicodeNoSurrogates(2000), ordering)
+        decode_cursor(text, ordering)
+
+
+def _cursor_text(data: atheris.FuzzedDataProvider, ordering: Ordering) -> str:
+    """A cursor of the right form with fuzzed fields, to get past base64 and JSON."""
+    value_kinds = [
+        lambda: data.ConsumeUnicode(40),
+        lambda: data.ConsumeInt(16),
+        lambda: data.ConsumeFloat(),
+        lambda: None,
+        lambda: [data.ConsumeUnicode(5)],
+    ]
+    payload = {
+        "o": ordering.name if data.ConsumeBool() else data.ConsumeUnicode(10),
+        "v": data.PickValueInList(value_kinds)(),
+        "i": data.ConsumeInt(data.ConsumeIntInRange(1, 16)),
+        "b": data.ConsumeInt(2),
+    }
+    for key in list(payload):
+        if data.ConsumeIntInRange(0, 9) == 0:
+            del payload[key]
+    raw = json.dumps(payload).encode()  # the stdlib's: integers past 64 bits too
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def isbn(data: atheris.FuzzedDataProvider) -> None:
