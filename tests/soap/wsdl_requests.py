@@ -13,7 +13,7 @@ A drawn request is mostly valid in shape, with each decision sometimes hostile:
 - values: valid for the type and its facets (patterns, lengths, bounds, digits), at and just past
   each facet's edge, or anything at all: huge and tiny exponents, long digit strings, dates that
   do not exist, text from every Unicode category including what XML forbids (control characters,
-  lone surrogates, U+FFFE), the empty string;
+  lone surrogates, U+FFFE, and as character references), undefined entities, the empty string;
 - kinds: text where the schema wants elements, elements where it wants text.
 
 `hostile=False` draws only what the schema allows (a test checks that against xmlschema).
@@ -41,7 +41,12 @@ XS = "http://www.w3.org/2001/XMLSchema"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_DEPTH = 8  # a recursive schema still ends
 MANY = 40  # how often an unbounded element repeats when it repeats "beyond" its maximum
+REFERENCES = ["&#0;", "&#x1;", "&#xD800;", "&#xFFFE;", "&#99999999;", "&undefined;", "&amp;"]
 VALID_REPEATS = 3  # at most this many occurrences above minOccurs in a valid draw
+
+
+class Markup(str):
+    """Text serialised as it is, not escaped: character and entity references."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,10 @@ def hostile_text() -> st.SearchStrategy[str]:
         number_strings(),
         date_strings(),
         any_text(),
-        st.sampled_from(["\x00", "\x01", "\x1f", "\ufffe", "\uffff", "\ud800x", "&#0;", "]]>"]),
+        st.sampled_from(["\x00", "\x01", "\x1f", "\ufffe", "\uffff", "\ud800x", "]]>"]),
+        st.sampled_from(
+            ["&#0;", "&#x1;", "&#xD800;", "&#xFFFE;", "&#99999999;", "&undefined;"]
+        ).map(Markup),
         st.integers(1, 20_000).map(lambda n: "9" * n),
     )
 
@@ -258,7 +266,9 @@ def serialise(node: Node, prefixes: dict[str, str]) -> str:
     attributes = "".join(
         f" {_attribute_name(name, prefixes)}={quoteattr(value)}" for name, value in node.attributes
     )
-    if isinstance(node.content, str):
+    if isinstance(node.content, Markup):
+        inner = str(node.content)
+    elif isinstance(node.content, str):
         inner = escape(node.content)
     else:
         inner = "".join(serialise(child, prefixes) for child in node.content)
