@@ -36,7 +36,7 @@ def test_both_wsdls_declare_every_operation_with_an_input_element():
 
 
 @pytest.mark.parametrize(("version", "operation"), OPERATIONS)
-@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(ci=5), suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_requests_drawn_as_valid_obey_the_wsdl_schema(version, operation, data):
     """The generator knows the schema: what it means as valid, xmlschema finds valid."""
