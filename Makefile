@@ -63,9 +63,15 @@ soak: $(STAMP)
 ## fresh seeds until its share of the budget is used; ends with what was tried and what failed.
 ## `make test` runs the same tests as a bounded, seeded slice. FUZZ_TESTS=tests/soap narrows it.
 FUZZ_TESTS ?= tests
+## Then ATHERIS_SECONDS (default 60) of coverage-guided fuzzing of the pure parsers
+## (tests/atheris_parsers.py; a crashing input is written to var/atheris/).
 fuzz: $(STAMP)
 	@HYPOTHESIS_PROFILE=fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-600} $(BIN)/pytest -m fuzz \
-		-q -p no:cacheprovider $(FUZZ_TESTS) $(ARGS)
+		-q -p no:cacheprovider $(FUZZ_TESTS) $(ARGS); status=$$?; \
+	mkdir -p var/atheris; \
+	$(BIN)/python -m tests.atheris_parsers -max_total_time=$${ATHERIS_SECONDS:-60} \
+		-artifact_prefix=var/atheris/ -print_final_stats=1 -print_pcs=0 -verbosity=0 \
+		|| status=1; exit $$status
 
 ## The REST vs SOAP benchmark: seeds a catalog in its own database (PostgreSQL when DATABASE_URL
 ## names one), starts the three services as real servers, runs every scenario, writes a report.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.core import signals
@@ -73,3 +74,12 @@ def upstream(recording_issuer: RecordingUpstream) -> RecordingUpstream:
     of another kind define their own)."""
     recording_issuer.requests.clear()
     return recording_issuer
+
+
+@pytest.fixture
+def fantasy_book(db) -> Any:
+    """One book in the genre "fantasy" (with its author and publisher): rows that generated
+    requests can find, so fuzzing reaches reads and writes of existing rows too."""
+    from tests.factories import make_book, make_genre, valid_isbn  # the models: after setup
+
+    return make_book(genres=[make_genre("fantasy")], isbn=valid_isbn(3))

@@ -139,6 +139,7 @@ class Tally:
     runs: Counter = field(default_factory=Counter)
     examples: Counter = field(default_factory=Counter)
     failures: dict[str, str] = field(default_factory=dict)
+    seeds: dict[str, int] = field(default_factory=dict)  # the random seed of each failing run
 
     def note(self, nodeid: str, statistics: dict[str, Any]) -> None:
         self.runs[nodeid] += 1
@@ -173,11 +174,20 @@ class FuzzPlugin:
         with collector.with_value(lambda stats: self.tally.note(item.nodeid, stats)):
             while (now := time.monotonic()) < until:
                 _limit_examples(item, count)  # parametrized items share one function
-                item.runtest()
+                self._run(item)
                 per_example = (time.monotonic() - now) / count
                 count = max(1, min(FUZZ_EXAMPLES, int((until - time.monotonic()) / per_example)))
             _limit_examples(item, 1)  # the run pytest makes anyway, once the share is used
             return (yield)
+
+    def _run(self, item: pytest.Item) -> None:
+        try:
+            item.runtest()
+        except BaseException:
+            seed = getattr(_function(item), "_hypothesis_internal_use_generated_seed", None)
+            if seed is not None:
+                self.tally.seeds[item.nodeid] = seed
+            raise
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
@@ -194,16 +204,31 @@ class FuzzPlugin:
             write(
                 f"  {tally.examples[nodeid]:>8} examples in {tally.runs[nodeid]:>4} runs  {nodeid}"
             )
+        areas: dict[str, Counter] = {}
+        for nodeid, count in tally.examples.items():
+            area = areas.setdefault(nodeid.split("::")[0], Counter())
+            area.update(tests=1, examples=count)
+        for area, counts in sorted(areas.items()):
+            write(f"  {area}: {counts['tests']} tests (operations), {counts['examples']} examples")
         write(
             f"fuzz: {len(tally.examples)} tests, {sum(tally.examples.values())} examples, "
             f"{len(tally.failures)} distinct failures"
         )
         for nodeid, reason in sorted(tally.failures.items()):
             write(f"  FAILED {nodeid}: {reason}")
+            if nodeid in tally.seeds:
+                write(
+                    f"    reproduce: HYPOTHESIS_PROFILE=fuzz .venv/bin/pytest '{nodeid}' "
+                    f"--hypothesis-seed={tally.seeds[nodeid]}  (or the @reproduce_failure above)"
+                )
+
+
+def _function(item: pytest.Item) -> Any:
+    return getattr(item.obj, "__func__", item.obj)
 
 
 def _limit_examples(item: pytest.Item, count: int) -> None:
-    test = getattr(item.obj, "__func__", item.obj)
+    test = _function(item)
     current = getattr(test, "_hypothesis_internal_use_settings", settings.default)
     test._hypothesis_internal_use_settings = settings(current, max_examples=count)
 
@@ -218,6 +243,6 @@ def _budgeted(item: pytest.Item) -> bool:
 def configure(config: pytest.Config) -> None:
     """Register the marker, and the budget plugin under the fuzz profile."""
     config.addinivalue_line("markers", "fuzz: generated hostile input (bounded unless fuzzing)")
-    if fuzzing():
+    if fuzzing() and not config.getoption("hypothesis_seed", None):  # a seed replays one run
         seconds = float(os.environ.get("FUZZ_SECONDS", DEFAULT_FUZZ_SECONDS))
         config.pluginmanager.register(FuzzPlugin(seconds), "catalog-fuzz")

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import cache
 
 import httpx
 import pytest
 import requests
+from django.test import Client, override_settings
+from xmlschema import XsdElement
 from zeep import Client as ZeepClient
 from zeep.transports import Transport
 
 import soap_service  # noqa: F401  (first: makes Spyne importable for the test modules here)
 from tests.processes import Stack, live_stack
+from tests.soap.wsdl_requests import operations
 
 TNS = "urn:bookcatalog:soap:v1"
 ENV11 = "http://schemas.xmlsoap.org/soap/envelope/"
 ENV12 = "http://www.w3.org/2003/05/soap-envelope"
+ENVELOPES = {"1.1": ENV11, "1.2": ENV12}
 ENDPOINTS = {"1.1": "/soap/catalog/", "1.2": "/soap12/catalog/"}
 CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
 
@@ -35,6 +40,23 @@ def envelope(body: str, header: str = "", version: str = "1.1") -> bytes:
         f'<?xml version="1.0" encoding="UTF-8"?><e:Envelope xmlns:e="{namespace}" '
         f'xmlns:t="{TNS}">{head}<e:Body>{body}</e:Body></e:Envelope>'
     ).encode()
+
+
+@cache
+def served_wsdl(version: str) -> bytes:
+    """The WSDL the service serves (read at collection too: tests are generated from it)."""
+    with override_settings(ROOT_URLCONF="soap_service.urls"):
+        response = Client().get(ENDPOINTS[version] + "?wsdl")
+    assert response.status_code == 200, response.content[:300]
+    return response.content
+
+
+@cache
+def declared(wsdl_or_version: bytes | str) -> dict[str, XsdElement]:
+    """The operations a WSDL (or the served one of a SOAP version) declares: name -> input."""
+    if isinstance(wsdl_or_version, str):
+        wsdl_or_version = served_wsdl(wsdl_or_version)
+    return operations(wsdl_or_version)
 
 
 def post_envelope(client, body: bytes, version: str = "1.1", **headers):

@@ -88,3 +88,19 @@ def assert_fault(response: Any, version: str, faultcode: str, code: str) -> Read
     assert (fault.faultcode, fault.code) == (faultcode, code), fault
     assert fault.status == expected_status(faultcode, version), fault
     return fault
+
+
+def assert_result_or_client_fault(response: Any, version: str) -> None:
+    """What a fuzzed request must get: an envelope of the endpoint's version holding a result or
+    a Client (1.2: Sender) fault; never a Server fault, an HTML page or a traceback."""
+    content_type = response.headers["Content-Type"]
+    expected = "text/xml" if version == "1.1" else "application/soap+xml"
+    assert content_type.startswith(expected), (response.status_code, response.content[:500])
+    envelope = etree.fromstring(response.content)
+    assert envelope.tag == f"{{{_env(version)}}}Envelope"
+    body = envelope.find(f"{{{_env(version)}}}Body")
+    if body is None or body.find(f"{{{_env(version)}}}Fault") is None:
+        assert response.status_code == 200, response.content[:500]
+        return
+    fault = read_fault(response, version)
+    assert not fault.faultcode.startswith("Server"), (fault.faultcode, fault.message)

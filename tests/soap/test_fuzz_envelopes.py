@@ -20,12 +20,11 @@ from lxml import etree
 from tests import tokens
 from tests.factories import make_book, make_genre, valid_isbn
 from tests.fuzzing import date_strings, examples, number_strings
-from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENV11, ENV12, TNS
-from tests.soap.faults import read_fault
+from tests.soap.conftest import CONTENT_TYPES, ENDPOINTS, ENV11, ENV12, ENVELOPES, TNS
+from tests.soap.faults import assert_result_or_client_fault
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-ENVELOPES = {"1.1": ENV11, "1.2": ENV12}
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 T = f"{{{TNS}}}"
 Tree = tuple[str, Any]  # (local name, text or list of child trees)
@@ -188,23 +187,6 @@ def envelopes(draw: Callable, body: etree._Element, version: str) -> bytes:
     holder = etree.SubElement(envelope, f"{{{ENVELOPES[inner]}}}Body")
     holder.append(draw(mutated(body)))
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
-
-
-# --- What every answer must be -------------------------------------------------------------------
-
-
-def assert_result_or_client_fault(response: Any, version: str) -> None:
-    content_type = response.headers["Content-Type"]
-    expected = "text/xml" if version == "1.1" else "application/soap+xml"
-    assert content_type.startswith(expected), (response.status_code, response.content[:500])
-    envelope = etree.fromstring(response.content)
-    assert envelope.tag == f"{{{ENVELOPES[version]}}}Envelope"
-    body = envelope.find(f"{{{ENVELOPES[version]}}}Body")
-    if body is None or body.find(f"{{{ENVELOPES[version]}}}Fault") is None:
-        assert response.status_code == 200, response.content[:500]
-        return
-    fault = read_fault(response, version)
-    assert not fault.faultcode.startswith("Server"), (fault.faultcode, fault.message)
 
 
 @pytest.fixture
