@@ -12,11 +12,11 @@ Only integer parameters are supported: an integer reaches the SQL parameters unc
 sentinel can be found again among them (a string may be rewritten by a lookup, e.g. `icontains`).
 
 Each column's converters are applied as one function of the value, row by row, without the
-compiler's generator. On SQLite the driver already parses dates and datetimes (Django registers
-it to), and Django's converters then only inspect them (an isinstance, a settings lookup, an
-awareness test: ~1 us a value, a fifth of a 100-book page's conversions); a value they would
-return unchanged is recognised by its type and skips them. Anything else still goes through
-Django's own converters.
+compiler's generator. On SQLite the driver itself parses dates and datetimes (Django registers
+parsers for those declared types with the sqlite3 module), so Django's converters only inspect
+them (an isinstance, a settings lookup, an awareness test: ~1 us a value, 300 values a 100-book
+page); a value they would return unchanged is recognised by its type and skips them. Every
+other value still goes through Django's own converters.
 """
 
 from __future__ import annotations
