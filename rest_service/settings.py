@@ -55,6 +55,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_service.api.permissions.ReadOrWriteScope"],
     "DEFAULT_RENDERER_CLASSES": ["rest_service.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_service.api.parsers.ORJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "rest_service.api.negotiation.CatalogContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "rest_service.api.schema.CatalogAutoSchema",
     "EXCEPTION_HANDLER": "rest_service.api.problems.exception_handler",
     "ALLOWED_VERSIONS": ["v1", "v2"],

@@ -10,23 +10,63 @@ and the values through the compiler's own converters, so the rows are exactly th
 
 Only integer parameters are supported: an integer reaches the SQL parameters unchanged, so each
 sentinel can be found again among them (a string may be rewritten by a lookup, e.g. `icontains`).
+
+Each column's converters are applied as one function of the value, row by row, without the
+compiler's generator. On SQLite the driver itself parses dates and datetimes (Django registers
+parsers for those declared types with the sqlite3 module), so Django's converters only inspect
+them (an isinstance, a settings lookup, an awareness test: ~1 us a value, 300 values a 100-book
+page); a value they would return unchanged is recognised by its type and skips them. Every
+other value still goes through Django's own converters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import Field, QuerySet
 
 # Within every integer column's range (a lookup with an out-of-range value compiles to nothing),
 # and far from any real id of a catalog this size.
 _FIRST_SENTINEL = 2_000_000_000
+
+
+Convert = Callable[[Any], Any]
+
+
+def _final_on_sqlite(field: Field[Any, Any]) -> Callable[[Any], bool] | None:
+    """What SQLite's converters for this field hand back unchanged: None, a date (DateField), an
+    aware datetime (DateTimeField, with USE_TZ)."""
+    internal_type = field.get_internal_type()
+    if internal_type == "DateField":
+        return lambda value: value is None or isinstance(value, date)
+    if internal_type == "DateTimeField" and settings.USE_TZ:
+        return lambda value: (
+            value is None or (isinstance(value, datetime) and value.utcoffset() is not None)
+        )
+    return None
+
+
+def _column_converter(
+    converters: list[Any], expression: Any, connection: BaseDatabaseWrapper
+) -> Convert:
+    """A column's converters (Django's, in its order) as one function of the value."""
+
+    def convert(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    final = _final_on_sqlite(expression.output_field) if connection.vendor == "sqlite" else None
+    if final is None:
+        return convert
+    return lambda value: value if final(value) else convert(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +76,7 @@ class _Plan:
     sql: str
     parameters: tuple[Any, ...]  # the compiled parameters, sentinels included
     slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
-    compiler: SQLCompiler
-    converters: dict[int, Any]
+    converters: tuple[tuple[int, Convert], ...]  # (column position, its converter)
 
     @classmethod
     def compile(
@@ -54,7 +93,11 @@ class _Plan:
         if sorted({index for _, index in slots}) != list(range(arity)):
             raise ValueError(f"not every argument reached the SQL parameters: {sql} {parameters}")
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        return cls(sql, tuple(parameters), slots, compiler, compiler.get_converters(fields))
+        converters = tuple(
+            (position, _column_converter(functions, expression, connection))
+            for position, (functions, expression) in compiler.get_converters(fields).items()
+        )
+        return cls(sql, tuple(parameters), slots, converters)
 
     def rows(
         self, connection: BaseDatabaseWrapper, arguments: Sequence[int]
@@ -67,7 +110,13 @@ class _Plan:
             rows: list[tuple[Any, ...]] = cursor.fetchall()
         if not self.converters:
             return rows
-        return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, convert in self.converters:
+                values[position] = convert(values[position])
+            converted.append(tuple(values))
+        return converted
 
 
 class CompiledQuery:

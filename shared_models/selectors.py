@@ -179,26 +179,20 @@ def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
             authors[book_id].append(AuthorRef(author_id, name))
         for book_id, slug, name in genre_rows:
             genres[book_id].append(GenreRef(slug, name))
+    # Positional, in _BOOK_COLUMNS' order: a 100-book page builds 100 records, and keyword
+    # arguments made each call a quarter slower.
     return [
         BookRecord(
-            id=row[0],
-            isbn=row[1],
-            title=row[2],
-            subtitle=row[3],
-            authors=authors[row[0]],
-            publisher=PublisherRef(row[4], row[5]),
-            genres=genres[row[0]],
-            published_date=row[6],
-            language=row[7],
-            pages=row[8],
-            price=row[9],
-            currency=row[10],
-            description=row[11],
-            version=row[12],
-            created_at=row[13],
-            updated_at=row[14],
+            book_id,
+            isbn,
+            title,
+            subtitle,
+            authors[book_id],
+            PublisherRef(publisher_id, publisher_name),
+            genres[book_id],
+            *rest,
         )
-        for row in rows
+        for book_id, isbn, title, subtitle, publisher_id, publisher_name, *rest in rows
     ]
 
 

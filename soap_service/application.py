@@ -1,4 +1,4 @@
-"""The Spyne Application for one SOAP version, with its listeners: authentication, the ListBooks
+"""The Spyne Application for one SOAP version, with its listeners: authentication, the book
 fast path, and the HTTP headers and log line of every fault."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from spyne import Application
 
 from catalog_contract.auth import BEARER_CHALLENGE as WWW_AUTHENTICATE
 from soap_service.auth import authenticate_request
-from soap_service.fastxml import install_list_books_renderer
+from soap_service.fastxml import install_book_response_renderer
 from soap_service.faults import (
     AuthenticationFailedFault,
     MethodNotAllowedFault,
@@ -44,7 +44,7 @@ def make_application(soap_version: str) -> Application:
     application.in_protocol.event_manager.add_listener("before_deserialize", authenticate_request)
     application.event_manager.add_listener("method_exception_object", answer_fault)
     application.event_manager.add_listener("method_call", name_operation)
-    install_list_books_renderer(application)
+    install_book_response_renderer(application)
     return application
 
 

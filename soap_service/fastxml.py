@@ -4,11 +4,12 @@ Spyne's generic serialiser costs about 0.5 ms per Book (dozens of handler and at
 per field). Two fast paths, both at Spyne's documented extension points (no monkeypatching):
 
 1. FastBookSerializer: the protocol's handler for the Book type writes a BookRecord's elements
-   with lxml directly (GetBook, GetBookByIsbn, CreateBook, UpdateBook). It is registered in
-   `__init__` because Spyne's handler table caches lookups by class.
-2. ListBooksRenderer: a `method_return_object` listener renders a whole ListBooks response to
-   bytes and sets `ctx.out_string`, which Spyne then sends as is (about 25x cheaper than the
-   generic path for a page of 100).
+   with lxml directly (CreateBook, UpdateBook). It is registered in `__init__` because Spyne's
+   handler table caches lookups by class.
+2. BookResponseRenderer: a `method_return_object` listener renders a whole ListBooks, GetBook
+   or GetBookByIsbn response to bytes and sets `ctx.out_string`, which Spyne then sends as is
+   (about 25x cheaper than the generic path for a page of 100; for one book it also skips
+   building the response's lxml tree).
 
 tests/soap/test_fast_serialisation.py proves both equal to Spyne's generic output (C14N) and
 valid against the schema of our own WSDL. Text is escaped for XML; characters XML cannot carry
@@ -39,6 +40,7 @@ _ESCAPED = str.maketrans(
 # Most text needs neither; a regex search is ~5x cheaper than translate() on such text.
 _NEEDS_REPLACING = re.compile(f"[{re.escape(_NOT_XML)}]")
 _NEEDS_ESCAPING = re.compile(f"[&<>\r{re.escape(_NOT_XML)}]")
+_SINGLE_BOOK_READS = frozenset({"GetBook", "GetBookByIsbn"})
 
 
 def _text(value: str) -> str:
@@ -97,10 +99,11 @@ def _escaped(value: str) -> str:
     return value if _NEEDS_ESCAPING.search(value) is None else value.translate(_ESCAPED)
 
 
-def _book_bytes(book: BookRecord, out: list[str]) -> None:
+def _book_children(book: BookRecord, out: list[str], before: str = "", after: str = "") -> None:
+    """A Book's children, in the order the WSDL declares them, between `before` and `after`."""
     esc = _escaped
     out.append(
-        f"<tns:book><tns:id>{book.id}</tns:id><tns:isbn>{esc(book.isbn)}</tns:isbn>"
+        f"{before}<tns:id>{book.id}</tns:id><tns:isbn>{esc(book.isbn)}</tns:isbn>"
         f"<tns:title>{esc(book.title)}</tns:title>"
         f"<tns:subtitle>{esc(book.subtitle)}</tns:subtitle><tns:authors>"
     )
@@ -127,12 +130,13 @@ def _book_bytes(book: BookRecord, out: list[str]) -> None:
         f"<tns:description>{esc(book.description)}</tns:description>"
         f"<tns:version>{book.version}</tns:version>"
         f"<tns:created_at>{book.created_at.isoformat()}</tns:created_at>"
-        f"<tns:updated_at>{book.updated_at.isoformat()}</tns:updated_at></tns:book>"
+        f"<tns:updated_at>{book.updated_at.isoformat()}</tns:updated_at>{after}"
     )
 
 
-class ListBooksRenderer:
-    """Renders ListBooks responses to bytes, in the envelope Spyne writes for this protocol."""
+class BookResponseRenderer:
+    """Renders GetBook, GetBookByIsbn and ListBooks responses to bytes, in the envelope Spyne
+    writes for this protocol."""
 
     def __init__(self, application: Application) -> None:
         protocol = application.out_protocol
@@ -140,27 +144,39 @@ class ListBooksRenderer:
         self._head = (
             f"<?xml version='1.0' encoding='UTF-8'?>\n<{env}:Envelope "
             f'xmlns:{env}="{protocol.ns_soap_env}" xmlns:tns="{TNS}"><{env}:Body>'
-            "<tns:ListBooksResponse><tns:ListBooksResult><tns:books>"
         )
-        self._tail = f"</tns:ListBooksResult></tns:ListBooksResponse></{env}:Body></{env}:Envelope>"
+        self._tail = f"</{env}:Body></{env}:Envelope>"
 
     def render(self, page: Any) -> bytes:
-        out = [self._head]
+        """A ListBooks response."""
+        out = [self._head, "<tns:ListBooksResponse><tns:ListBooksResult><tns:books>"]
         for book in page.books:
-            _book_bytes(book, out)
+            _book_children(book, out, "<tns:book>", "</tns:book>")
         out.append("</tns:books>")
         for name in ("next_cursor", "previous_cursor"):
             if (cursor := getattr(page, name)) is not None:
                 out.append(f"<tns:{name}>{_escaped(cursor)}</tns:{name}>")
-        out.append(self._tail)
+        out += ["</tns:ListBooksResult></tns:ListBooksResponse>", self._tail]
+        return "".join(out).encode()
+
+    def render_book(self, operation: str, book: BookRecord) -> bytes:
+        """A GetBook or GetBookByIsbn response."""
+        out = [self._head, f"<tns:{operation}Response><tns:{operation}Result>"]
+        _book_children(book, out)
+        out += [f"</tns:{operation}Result></tns:{operation}Response>", self._tail]
         return "".join(out).encode()
 
     def __call__(self, ctx: Any) -> None:
-        if ctx.descriptor.name == "ListBooks" and ctx.out_error is None:
+        if ctx.out_error is not None:
+            return
+        operation = ctx.descriptor.name
+        if operation == "ListBooks":
             ctx.out_string = [self.render(ctx.out_object[0])]
+        elif operation in _SINGLE_BOOK_READS:
+            ctx.out_string = [self.render_book(operation, ctx.out_object[0])]
 
 
-def install_list_books_renderer(application: Application) -> Callable[[Any], None]:
-    renderer = ListBooksRenderer(application)
+def install_book_response_renderer(application: Application) -> Callable[[Any], None]:
+    renderer = BookResponseRenderer(application)
     application.event_manager.add_listener("method_return_object", renderer)
     return renderer

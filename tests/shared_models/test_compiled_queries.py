@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from shared_models.compiled_queries import CompiledQuery
-from shared_models.models import Book, BookAuthor
+from shared_models.models import Author, Book, BookAuthor
 from tests.factories import make_author, make_book
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,22 @@ def test_a_builder_that_drops_an_argument_is_refused():
 def test_the_wrong_number_of_arguments_is_refused_before_any_query():
     with pytest.raises(TypeError):
         CompiledQuery(by_id).rows(1, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite stores datetimes as text")
+def test_a_datetime_stored_without_an_offset_is_still_made_aware_as_django_does():
+    book = make_book()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE shared_models_book SET created_at = %s WHERE id = %s",
+            ["2026-06-15 12:00:00", book.pk],
+        )
+    (row,) = CompiledQuery(by_id).rows(book.pk)
+    assert [row] == list(by_id(book.pk))
+    assert row[5] == datetime(2026, 6, 15, 12, tzinfo=UTC)
+
+
+def test_a_missing_date_stays_none():
+    author = Author.objects.create(name="Anonymous", birth_date=None)
+    query = CompiledQuery(lambda pk: Author.objects.filter(pk=pk).values_list("birth_date"))
+    assert query.rows(author.pk) == [(None,)]

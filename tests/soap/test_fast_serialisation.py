@@ -101,6 +101,15 @@ def test_a_single_book_equals_spynes_generic_output(client, tricky_books, versio
     assert c14n(fast) == c14n(generic_call(version, body))
 
 
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_a_book_read_by_isbn_equals_spynes_generic_output(client, tricky_books, version):
+    isbn = tricky_books[0].isbn
+    body = envelope(f"<t:GetBookByIsbn><t:isbn>{isbn}</t:isbn></t:GetBookByIsbn>", version=version)
+    fast = post_envelope(client, body, version).content
+    assert b"GetBookByIsbnResult" in fast
+    assert c14n(fast) == c14n(generic_call(version, body))
+
+
 def test_the_last_page_and_a_middle_page_equal_generic_output_with_both_cursors(
     client, tricky_books
 ):
