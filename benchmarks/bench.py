@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from benchmarks import machine
+from benchmarks import ladder, machine, tracing_cost
 from benchmarks.clientcpu import client_costs
 from benchmarks.report import write_report
 from benchmarks.runner import (
@@ -27,11 +27,12 @@ from benchmarks.runner import (
     Profile,
     Samples,
     ServerCpu,
+    address,
     discover_context,
     planned_runs,
     run_scenarios,
 )
-from catalog_cli.stack import live_stack
+from catalog_cli.stack import Stack, live_stack
 from catalog_client.operations import DEMO_EDITOR, Context, Scenario, soap_call
 
 BENCH_ENVIRONMENT = {
@@ -41,15 +42,17 @@ BENCH_ENVIRONMENT = {
     "GATEWAY_RATELIMIT_WRITES": "100000000/minute",
     # One access-log line per request is part of the gateway's work, but not to a terminal.
     "GATEWAY_ACCESS_LOG": "false",
+    # Untraced, whatever the shell says: tracing's cost is measured apart (tracing_cost.py).
+    **tracing_cost.UNTRACED,
 }
 
 
 @contextmanager
 def _services(
     profile: Profile, urls: Endpoints | None
-) -> Iterator[tuple[Endpoints, ServerCpu | None, str]]:
+) -> Iterator[tuple[Endpoints, ServerCpu | None, str, Stack | None]]:
     if urls:
-        yield urls, None, "the running services given by URL"
+        yield urls, None, "the running services given by URL", None
         return
     with (
         tempfile.TemporaryDirectory(prefix="catalog-bench-") as tmp,
@@ -64,6 +67,7 @@ def _services(
             endpoints,
             ServerCpu(pids),
             "PostgreSQL" if database.startswith("postgres") else "SQLite",
+            stack,
         )
 
 
@@ -105,14 +109,46 @@ def _scenario_lines(progress: Progress) -> Callable[[str], None]:
     return started
 
 
+def _optimisations(
+    endpoints: Endpoints, servers: ServerCpu | None, stack: Stack | None, ctx: Context,
+    profile: Profile, tick: Callable[[str], None],
+) -> dict[str, Any]:  # fmt: skip
+    """The optimisation ladder, then tracing on vs off (only on services started here: the
+    traced ones are started next to them)."""
+    high = max(profile.concurrency)
+    measured: dict[str, Any] = {
+        "ladder": asyncio.run(
+            ladder.run_ladder(address(endpoints.gateway), ctx.book_id, rounds=profile.rounds,
+                              seconds=profile.seconds, high=high,
+                              cpu=servers.snapshot if servers else None, tick=tick)
+        )
+    }  # fmt: skip
+    if stack is None:
+        measured["tracing"] = {"skipped": "the services were not started here", "reads": {}}
+        return measured
+    with tempfile.TemporaryDirectory(prefix="catalog-bench-traced-") as logs, \
+            tracing_cost.traced_stack(stack, Path(logs)) as traced:  # fmt: skip
+        measured["tracing"] = asyncio.run(
+            tracing_cost.measure(stack, traced, ctx, rounds=profile.rounds,
+                                 seconds=profile.seconds, high=high, tick=tick)
+        )  # fmt: skip
+    return measured
+
+
+def _planned(endpoints: Endpoints, profile: Profile, traced: bool) -> int:
+    extra = tracing_cost.planned(profile.rounds) if traced else 0
+    return planned_runs(endpoints, profile) + ladder.planned(profile.rounds) + extra
+
+
 def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None) -> list[Path]:
     started, described = datetime.now(UTC), machine.describe()
-    with _services(profile, urls) as (endpoints, servers, database):
+    with _services(profile, urls) as (endpoints, servers, database, stack):
         ctx = asyncio.run(discover_context(endpoints, DEMO_EDITOR))
         columns = (TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
         with Progress(*columns) as progress:
-            task = progress.add_task("benchmark", total=planned_runs(endpoints, profile))
+            total = _planned(endpoints, profile, traced=stack is not None)
+            task = progress.add_task("benchmark", total=total)
             scenario_started = _scenario_lines(progress)
 
             def tick(label: str) -> None:
@@ -124,6 +160,7 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
                               client_cpu=_client_probe(endpoints, profile.cpu_iterations),
                               credentials=DEMO_EDITOR)
             )  # fmt: skip
+            optimisations = _optimisations(endpoints, servers, stack, ctx, profile, tick)
     results = {
         "meta": {
             "profile": asdict(profile),
@@ -135,5 +172,6 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
             "machine": {**described, "load_average_end": machine.describe()["load_average"]},
         },
         "scenarios": scenarios,
+        **optimisations,
     }
     return write_report(results, out_dir)

@@ -57,6 +57,12 @@ FULL = Profile("full", books=20_000, rounds=5, seconds=3.0, warmup_seconds=1.0,
                concurrency=(1, 16), cpu_iterations=100)  # fmt: skip
 
 
+def address(url: str) -> tuple[str, int]:
+    """`http://host:port` as (host, port)."""
+    host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
+    return host, int(port)
+
+
 @dataclass(frozen=True)
 class Endpoints:
     rest: str
@@ -64,11 +70,7 @@ class Endpoints:
     gateway: str
 
     def targets(self) -> list[Target]:
-        def split(url: str) -> tuple[str, int]:
-            host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
-            return host, int(port)
-
-        rest, soap, gateway = split(self.rest), split(self.soap), split(self.gateway)
+        rest, soap, gateway = address(self.rest), address(self.soap), address(self.gateway)
         return [
             Target("rest", "rest", *rest, "/api/v2"),
             Target("soap", "soap", *soap, "/soap/catalog/"),
