@@ -129,7 +129,7 @@ def _ratio(spread: dict[str, Any]) -> str:
 # --- charts -------------------------------------------------------------------------------------
 
 
-def _chart(ladder: dict[str, Any], path: Path, *, value: str, ylabel: str, log: bool) -> Path:
+def _chart(ladder: dict[str, Any], path: Path, *, value: str, ylabel: str) -> Path:
     groups = list(ladder.get("groups", {}).items())
     fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(11, 4.5), squeeze=False)
     for ax, (group, title) in zip(axes[0], groups, strict=False):
@@ -139,15 +139,16 @@ def _chart(ladder: dict[str, Any], path: Path, *, value: str, ylabel: str, log: 
             values = [_value(_row(ladder, group, step, protocol), value) for step, _ in steps]
             positions = [n + (index - 0.5) * width for n in range(len(steps))]
             ax.bar(positions, values, width, label=label)
+            for position, shown in zip(positions, values, strict=True):
+                if not shown:
+                    ax.text(position, 0, "n/a", rotation=90, ha="center", va="bottom", fontsize=7)
         ax.set_xticks(range(len(steps)))
         ax.set_xticklabels([step for step, _ in steps], rotation=30, ha="right")
         ax.set_title(title)
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", alpha=0.3)
-        if log:
-            ax.set_yscale("log")
         ax.legend(fontsize=8)
-    fig.suptitle("The optimisation ladder (no bar: not available in this build)")
+    fig.suptitle("The optimisation ladder (n/a: not available in this build, or not this protocol)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -169,7 +170,7 @@ def write_ladder_charts(results: dict[str, Any], out_dir: Path) -> list[Path]:
     high = ladder["concurrency"]
     return [
         _chart(ladder, out_dir / LADDER_CHARTS[0], value="bytes",
-               ylabel="bytes per operation on the wire", log=True),
+               ylabel="bytes per operation on the wire"),
         _chart(ladder, out_dir / LADDER_CHARTS[1], value="throughput",
-               ylabel=f"operations per second (c={high})", log=False),
+               ylabel=f"operations per second (c={high})"),
     ]  # fmt: skip
