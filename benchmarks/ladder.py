@@ -102,7 +102,7 @@ def _headers(step: Step) -> tuple[tuple[str, str], ...]:
 
 
 def _rest_requests(row_step: Step, group: str, target: Target, ids: list[int]) -> list[WireRequest]:
-    fields = {"fields": ",".join(FIELDS)} if row_step.name == "fields" else {}
+    fields: dict[str, object] = {"fields": ",".join(FIELDS)} if row_step.name == "fields" else {}
     if row_step.name == "singles":
         return [rest_get(target, f"/books/{book_id}/") for book_id in ids]
     if row_step.name == "batch":

@@ -68,11 +68,13 @@ def ladder_tables(ladder: dict[str, Any]) -> str:
     out = []
     for group, title in ladder["groups"].items():
         rows = [
-            [step_title, *(_cells(_row(ladder, group, step, p)) for p in PROTOCOLS)]
+            [
+                step_title,
+                *(cell for p in PROTOCOLS for cell in _cells(_row(ladder, group, step, p))),
+            ]
             for step, step_title in _steps(ladder, group)
         ]
-        flat = [[cells[0], *cells[1], *cells[2]] for cells in rows]
-        out.append(f"### {title}\n\n{_table(header, flat)}{_notes(ladder, group)}")
+        out.append(f"### {title}\n\n{_table(header, rows)}{_notes(ladder, group)}")
     return "\n\n".join(out)
 
 
