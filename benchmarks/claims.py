@@ -227,59 +227,60 @@ def compression_shrinks(results: Results) -> Claim:
     )
 
 
-def _gain_claim(
-    statement: str, rule: str, numerator: dict[str, Any] | None,
-    denominator: dict[str, Any] | None, what: str,
-) -> Claim:  # fmt: skip
-    top, bottom = (_ladder_median(row, "throughput") for row in (numerator, denominator))
-    if not top or not bottom:
-        return _not_measured(statement, rule, "Not available in this build, or not measured.")
-    ratio = top / bottom
-    return Claim(
-        statement,
-        rule,
-        _banded(ratio > GAIN, ratio < NO_GAIN),
-        f"{what}: {_x(ratio)} the throughput ({top:,.0f} vs {bottom:,.0f} operations/s).",
-    )
+@dataclass(frozen=True)
+class StepGain:
+    """A claim that one ladder step beats another: its throughput over its baseline's (REST)."""
+
+    statement: str
+    measured: str
+    """What the rule compares, in words."""
+    group: str
+    step: str
+    baseline: str
+    lead: str
+    """How the evidence sentence starts."""
+
+    @property
+    def rule(self) -> str:
+        return (
+            f"throughput of {self.measured} over {GAIN:.2f}x: confirmed; under {NO_GAIN:.2f}x: "
+            "not confirmed; between: partly"
+        )
+
+    def __call__(self, results: Results) -> Claim:
+        rows = (
+            _ladder_row(results, self.group, name, "rest") for name in (self.step, self.baseline)
+        )
+        top, bottom = (_ladder_median(row, "throughput") for row in rows)
+        if not top or not bottom:
+            why = "Not available in this build, or not measured."
+            return _not_measured(self.statement, self.rule, why)
+        ratio = top / bottom
+        return Claim(
+            self.statement,
+            self.rule,
+            _banded(ratio > GAIN, ratio < NO_GAIN),
+            f"{self.lead}: {_x(ratio)} the throughput ({top:,.0f} vs {bottom:,.0f} operations/s).",
+        )
 
 
-def _gain_rule(what: str) -> str:
-    return (
-        f"{what} over {GAIN:.2f}x: confirmed; under {NO_GAIN:.2f}x: not confirmed; between: partly"
-    )
-
-
-CACHE = "A shared response cache makes repeated reads cheaper"
-CACHE_RULE = _gain_rule("throughput of a 100-book page served from the gateway's cache over the "
-                        "same page fetched from the service (REST, Brotli)")  # fmt: skip
-
-
-def cache_helps(results: Results) -> Claim:
-    return _gain_claim(CACHE, CACHE_RULE, _ladder_row(results, "page", "cache", "rest"),
-                       _ladder_row(results, "page", "br", "rest"),
-                       "A cache hit for a 100-book page gives")  # fmt: skip
-
-
-BATCH = "One batch call beats many single reads"
-BATCH_RULE = _gain_rule("throughput of one batch call for 100 books over 100 single reads on one "
-                        "connection (REST)")  # fmt: skip
-
-
-def batch_helps(results: Results) -> Claim:
-    return _gain_claim(BATCH, BATCH_RULE, _ladder_row(results, "page", "batch", "rest"),
-                       _ladder_row(results, "page", "singles", "rest"),
-                       "One `?ids=` call for 100 books gives")  # fmt: skip
-
-
-HTTP2 = "HTTP/2 multiplexing beats many HTTP/1.1 connections"
-HTTP2_RULE = _gain_rule("throughput of N HTTP/2 streams on one connection over N HTTP/1.1 "
-                        "connections, N the highest concurrency (REST, one book)")  # fmt: skip
-
-
-def http2_helps(results: Results) -> Claim:
-    return _gain_claim(HTTP2, HTTP2_RULE, _ladder_row(results, "book", "h2", "rest"),
-                       _ladder_row(results, "book", "h1", "rest"),
-                       "Streams on one HTTP/2 connection give")  # fmt: skip
+cache_helps = StepGain(
+    "A shared response cache makes repeated reads cheaper",
+    "a 100-book page served from the gateway's cache over the same page fetched from the "
+    "service (REST, Brotli)",
+    "page", "cache", "br", "A cache hit for a 100-book page gives",
+)  # fmt: skip
+batch_helps = StepGain(
+    "One batch call beats many single reads",
+    "one batch call for 100 books over 100 single reads on one connection (REST)",
+    "page", "batch", "singles", "One `?ids=` call for 100 books gives",
+)  # fmt: skip
+http2_helps = StepGain(
+    "HTTP/2 multiplexing beats many HTTP/1.1 connections",
+    "N HTTP/2 streams on one connection over N HTTP/1.1 connections, N the highest "
+    "concurrency (REST, one book)",
+    "book", "h2", "h1", "Streams on one HTTP/2 connection give",
+)  # fmt: skip
 
 
 TRACING = "Tracing costs little"
