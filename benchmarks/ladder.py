@@ -380,6 +380,10 @@ async def run_ladder(
     rows = ladder_rows(gateway, book_id, await _page_ids(gateway))
     probes = {row.key: await probe(row, gateway) for row in rows}
     working = [row for row in rows if probes[row.key].available]
+    for row in rows:
+        if row not in working:
+            for _ in range(rounds):
+                tick(f"ladder {row.group} {row.step.name} {row.protocol} not available")
     for row in working:
         await _load(row, 1, seconds / 4)
     measured: dict[tuple[str, str, str], list[dict[str, Any]]] = {row.key: [] for row in working}
