@@ -44,6 +44,9 @@ BENCH_ENVIRONMENT = {
     "GATEWAY_ACCESS_LOG": "false",
     # Untraced, whatever the shell says: tracing's cost is measured apart (tracing_cost.py).
     **tracing_cost.UNTRACED,
+    # The gateway as a proxy: its response cache would answer every repeated read. What the
+    # cache buys is the ladder's step, measured on a second gateway with it on (ladder.py).
+    "GATEWAY_CACHE_ENABLED": "false",
 }
 
 
@@ -113,26 +116,34 @@ def _optimisations(
     endpoints: Endpoints, servers: ServerCpu | None, stack: Stack | None, ctx: Context,
     profile: Profile, tick: Callable[[str], None],
 ) -> dict[str, Any]:  # fmt: skip
-    """The optimisation ladder, then tracing on vs off (only on services started here: the
-    traced ones are started next to them)."""
-    high = max(profile.concurrency)
-    measured: dict[str, Any] = {
-        "ladder": asyncio.run(
-            ladder.run_ladder(address(endpoints.gateway), ctx.book_id, rounds=profile.rounds,
-                              seconds=profile.seconds, high=high,
-                              cpu=servers.snapshot if servers else None, tick=tick)
-        )
-    }  # fmt: skip
-    if stack is None:
-        measured["tracing"] = {"skipped": "the services were not started here", "reads": {}}
-        return measured
-    with tempfile.TemporaryDirectory(prefix="catalog-bench-traced-") as logs, \
-            tracing_cost.traced_stack(stack, Path(logs)) as traced:  # fmt: skip
-        measured["tracing"] = asyncio.run(
-            tracing_cost.measure(stack, traced, ctx, rounds=profile.rounds,
-                                 seconds=profile.seconds, high=high, tick=tick)
+    """The optimisation ladder, then tracing on vs off. On services started here, the steps
+    from the cache on go to a second gateway with its cache on, and the traced services are
+    started next to the untraced ones; on services given by URL, neither."""
+    rounds, seconds, high = profile.rounds, profile.seconds, max(profile.concurrency)
+    if stack is None or servers is None:
+        ladder_figures = asyncio.run(
+            ladder.run_ladder(address(endpoints.gateway), ctx.book_id, rounds=rounds,
+                              seconds=seconds, high=high, cpu=None, tick=tick)
         )  # fmt: skip
-    return measured
+        skipped = {"skipped": "the services were not started here", "reads": {}}
+        return {"ladder": ladder_figures, "tracing": skipped}
+    with tempfile.TemporaryDirectory(prefix="catalog-bench-more-") as logs:
+        (Path(logs) / "cached").mkdir()
+        (Path(logs) / "traced").mkdir()
+        with ladder.cached_gateway(stack, Path(logs) / "cached") as cached:
+            assert cached.process is not None
+            cpu = ServerCpu({**servers.pids, "gateway (cache on)": cached.process.pid})
+            ladder_figures = asyncio.run(
+                ladder.run_ladder(("127.0.0.1", cached.port), ctx.book_id, rounds=rounds,
+                                  seconds=seconds, high=high, cpu=cpu.snapshot,
+                                  uncached=address(endpoints.gateway), tick=tick)
+            )  # fmt: skip
+        with tracing_cost.traced_stack(stack, Path(logs) / "traced") as traced:
+            tracing = asyncio.run(
+                tracing_cost.measure(stack, traced, ctx, rounds=rounds, seconds=seconds,
+                                     high=high, tick=tick)
+            )  # fmt: skip
+    return {"ladder": ladder_figures, "tracing": tracing}
 
 
 def _planned(endpoints: Endpoints, profile: Profile, traced: bool) -> int:

@@ -20,8 +20,10 @@ is a ratio of paired rounds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -30,6 +32,7 @@ from lxml import etree
 from benchmarks import h2load
 from benchmarks.load import LoadResult, run_load
 from benchmarks.stats import Spread, paired_ratio, percentile
+from catalog_cli.stack import ServerProcess, Stack, second_process
 from catalog_client.operations import (
     JSON_HEADERS,
     Context,
@@ -44,6 +47,13 @@ PAGE = 100
 FIELDS = ("id", "title", "price")
 NO_CACHE = ("Cache-Control", "no-cache")
 NOT_AVAILABLE = "not available in this build"
+CACHED = {"GATEWAY_CACHE_ENABLED": "true"}
+UNCACHED_VIA = (
+    "the benchmark's gateway, whose response cache is off (GATEWAY_CACHE_ENABLED=false, as for "
+    "every scenario above); the later steps to a second gateway like it with the cache on, in "
+    "front of the same services"
+)
+NO_CACHE_VIA = "the same gateway, asked with `Cache-Control: no-cache`"
 GROUPS = {"book": "One book", "page": f"{PAGE} books"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -125,17 +135,23 @@ def _soap_requests(row_step: Step, group: str, target: Target, ids: list[int]) -
     return [SoapCall("ListBooks", {"page_size": PAGE}).request(target, ctx)]
 
 
-def ladder_rows(gateway: tuple[str, int], book_id: int, page_ids: list[int]) -> list[Row]:
-    """Every (group, step, protocol) the ladder measures, in the ladder's order."""
+def ladder_rows(
+    gateway: tuple[str, int], book_id: int, page_ids: list[int],
+    uncached: tuple[str, int] | None = None,
+) -> list[Row]:  # fmt: skip
+    """Every (group, step, protocol) the ladder measures, in the ladder's order; the steps
+    before the cache go to `uncached` when there is one (a gateway with its cache off), the
+    others to `gateway`."""
     rows = []
     for group in GROUPS:
         ids = [book_id] if group == "book" else page_ids
         for step in STEPS:
             if group not in step.groups:
                 continue
+            address = gateway if step.cached or uncached is None else uncached
             for protocol in step.protocols:
                 path = "/api/v2" if protocol == "rest" else "/soap/catalog/"
-                target = Target(f"{protocol}_gw", protocol, *gateway, path, _headers(step))
+                target = Target(f"{protocol}_gw", protocol, *address, path, _headers(step))
                 build = _rest_requests if protocol == "rest" else _soap_requests
                 requests = build(step, group, target, ids)
                 rows.append(Row(group, step, protocol, target, tuple(requests), tuple(ids)))
@@ -374,10 +390,11 @@ async def _page_ids(gateway: tuple[str, int]) -> list[int]:
 
 async def run_ladder(
     gateway: tuple[str, int], book_id: int, *, rounds: int, seconds: float, high: int,
-    cpu: CpuSnapshot | None, tick: Callable[[str], None] = lambda _label: None,
+    cpu: CpuSnapshot | None, uncached: tuple[str, int] | None = None,
+    tick: Callable[[str], None] = lambda _label: None,
 ) -> dict[str, Any]:  # fmt: skip
     """Probe every step, warm up and measure the available ones in rotating rounds."""
-    rows = ladder_rows(gateway, book_id, await _page_ids(gateway))
+    rows = ladder_rows(gateway, book_id, await _page_ids(gateway), uncached)
     probes = {row.key: await probe(row, gateway) for row in rows}
     working = [row for row in rows if probes[row.key].available]
     for row in rows:
@@ -394,8 +411,22 @@ async def run_ladder(
             measured[row.key].append(await measure_round(row, high, seconds, cpu))
     results = [_row_record(row, probes[row.key], measured.get(row.key), high) for row in rows]
     gains(results)
-    return {"via": "gateway", "concurrency": high, "rounds": rounds, "seconds": seconds,
-            "groups": GROUPS, "rows": results}  # fmt: skip
+    before_cache = UNCACHED_VIA if uncached else NO_CACHE_VIA
+    return {"via": "gateway", "before_cache": before_cache, "concurrency": high,
+            "rounds": rounds, "seconds": seconds, "groups": GROUPS, "rows": results}  # fmt: skip
+
+
+@contextmanager
+def cached_gateway(stack: Stack, log_dir: Path) -> Iterator[ServerProcess]:
+    """A second gateway in front of the stack's services with its response cache on (the
+    benchmark's own runs with it off, so the steps before the cache are never hits)."""
+    server = second_process(stack, "gateway", log_dir)
+    server.env.update(CACHED)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 def _row_record(

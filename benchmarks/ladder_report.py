@@ -89,11 +89,12 @@ def _notes(ladder: dict[str, Any], group: str) -> str:
 
 def ladder_section(results: dict[str, Any]) -> str:
     ladder = results.get("ladder", {})
+    before = ladder.get("before_cache", "the same gateway")
     how = (
         "Every step goes through the gateway, one step on top of the one before: the coding is "
         "negotiated with `Accept-Encoding` and the bytes are those of the raw responses (heads "
         "included; for HTTP/2 the connection's bytes per request, HPACK and framing included). "
-        "Steps before the cache send `Cache-Control: no-cache`. An operation is one request, "
+        f"Steps before the cache go to {before}. An operation is one request, "
         "but for the single reads (100 requests on one connection, one after the other); its "
         "gain is its throughput over the step it replaces, paired round by round. Server CPU is "
         "the gateway's and the services' process trees (psutil) per operation, at the highest "

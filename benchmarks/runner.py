@@ -84,6 +84,7 @@ class ServerCpu:
     """CPU seconds used so far by each server's process tree (gunicorn master and workers)."""
 
     def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = dict(pids)
         self.processes = {name: psutil.Process(pid) for name, pid in pids.items()}
 
     def snapshot(self) -> dict[str, float]:
