@@ -72,10 +72,13 @@ class H2Connection:
                    *((name.lower(), value) for name, value in request.headers)]  # fmt: skip
         stream_id = self._h2.get_next_available_stream_id()
         stream = _Stream(asyncio.get_running_loop().create_future())
+        try:
+            self._h2.send_headers(stream_id, headers, end_stream=not request.body)
+            if request.body:
+                self._h2.send_data(stream_id, request.body, end_stream=True)
+        except h2.exceptions.ProtocolError as exc:  # e.g. past the server's stream limit
+            raise H2Unavailable(f"the request could not be sent: {exc!r}") from None
         self._streams[stream_id] = stream
-        self._h2.send_headers(stream_id, headers, end_stream=not request.body)
-        if request.body:
-            self._h2.send_data(stream_id, request.body, end_stream=True)
         self._flush()
         started = time.perf_counter()
         status, response_headers, body = await stream.done
@@ -125,14 +128,18 @@ class H2Connection:
 
 
 async def probe(host: str, port: int, request: WireRequest) -> tuple[WireResponse, int, int]:
-    """One request over h2c by prior knowledge: its answer and the connection's bytes (sent,
-    received). H2Unavailable when the port does not speak HTTP/2 that way."""
+    """`request` twice over h2c by prior knowledge: the second answer and the bytes the second
+    exchange moved (sent, received), in the steady state: without the connection's preface and
+    settings, its header fields already in HPACK's tables. H2Unavailable when the port does not
+    speak HTTP/2 that way."""
     connection = H2Connection(host, port)
     try:
         await connection.open()
         async with asyncio.timeout(PROBE_SECONDS):
+            await connection.request(request)
+            sent, received = connection.sent, connection.received
             answer = await connection.request(request)
-        return answer, connection.sent, connection.received
+        return answer, connection.sent - sent, connection.received - received
     except (TimeoutError, OSError) as exc:
         raise H2Unavailable(f"no HTTP/2 answer ({exc!r})") from None
     finally:
