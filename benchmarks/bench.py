@@ -1,7 +1,7 @@
 """`catalog bench`: seed a catalog in its own database, start the three services as real servers
 (or use running ones), run every scenario, write the report folder.
 
-    catalog bench --quick                 # < 2 minutes, a 1,000-book catalog
+    catalog bench --quick                 # about 2 minutes, a 1,000-book catalog
     catalog bench --out benchmarks/results # the full profile, as committed
     catalog bench --rest-url http://127.0.0.1:8001 --soap-url ... --gateway-url ...
 """

@@ -49,7 +49,7 @@ class Profile:
     cpu_iterations: int
 
 
-# quick: a smoke run in under 2 minutes, all figures but few samples (8 connections, not 16:
+# quick: a smoke run of about 2 minutes, all figures but few samples (8 connections, not 16:
 # a closed loop waits for 16 in-flight 1,000-book pages at the end of every run)
 QUICK = Profile("quick", books=1000, rounds=2, seconds=0.2, warmup_seconds=0.05,
                 concurrency=(1, 8), cpu_iterations=3)  # fmt: skip
