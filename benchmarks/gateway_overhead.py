@@ -40,6 +40,8 @@ ENVIRONMENT = {
     "GATEWAY_RATELIMIT_ANONYMOUS": UNLIMITED,
     "GATEWAY_RATELIMIT_USER": UNLIMITED,
     "GATEWAY_RATELIMIT_WRITES": UNLIMITED,
+    # The gateway as a proxy: with its response cache on, every repeated read would be a hit.
+    "GATEWAY_CACHE_ENABLED": "false",
 }
 
 

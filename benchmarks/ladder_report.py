@@ -36,7 +36,7 @@ def _row(ladder: dict[str, Any], group: str, step: str, protocol: str) -> dict[s
 def _cells(row: dict[str, Any] | None) -> list[str]:
     """bytes (coding), p50, ops/s, gain, server CPU: five cells for one protocol."""
     if row is None:
-        return ["n/a (not this protocol)", "", "", "", ""]
+        return ["n/a: no such step in this protocol", "", "", "", ""]
     if not row["available"]:
         return [row["reason"] or "not available in this build", "", "", "", ""]
     sizes = row["bytes"]
