@@ -142,3 +142,19 @@ def test_against_a_plain_rest_service_the_gateway_features_are_not_available(res
         assert not probe_result.available, key
         assert probe_result.reason.startswith("not available in this build"), key
         assert reason in probe_result.reason, key
+
+
+def measured_row(step: str, *throughputs: float, available: bool = True) -> dict:
+    rounds = [{"throughput": value} for value in throughputs]
+    return {"group": "page", "step": step, "protocol": "rest", "available": available,
+            "rounds": rounds}  # fmt: skip
+
+
+def test_a_gain_is_over_the_nearest_available_baseline_paired_by_round():
+    rows = [measured_row("br", 100, 200), measured_row("cache", available=False),
+            measured_row("fields", 300, 300)]  # fmt: skip
+    ladder.gains(rows)
+    fields = rows[2]
+    assert fields["baseline"] == "br"
+    assert (fields["gain"]["low"], fields["gain"]["high"]) == (1.5, 3.0)
+    assert "gain" not in rows[0]
