@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from benchmarks import ladder, machine, tracing_cost
+from benchmarks import machine, optimisations, tracing_cost
 from benchmarks.clientcpu import client_costs
 from benchmarks.report import write_report
 from benchmarks.runner import (
@@ -27,7 +27,6 @@ from benchmarks.runner import (
     Profile,
     Samples,
     ServerCpu,
-    address,
     discover_context,
     planned_runs,
     run_scenarios,
@@ -112,45 +111,6 @@ def _scenario_lines(progress: Progress) -> Callable[[str], None]:
     return started
 
 
-def _optimisations(
-    endpoints: Endpoints, servers: ServerCpu | None, stack: Stack | None, ctx: Context,
-    profile: Profile, tick: Callable[[str], None],
-) -> dict[str, Any]:  # fmt: skip
-    """The optimisation ladder, then tracing on vs off. On services started here, the steps
-    from the cache on go to a second gateway with its cache on, and the traced services are
-    started next to the untraced ones; on services given by URL, neither."""
-    rounds, seconds, high = profile.rounds, profile.seconds, max(profile.concurrency)
-    if stack is None or servers is None:
-        ladder_figures = asyncio.run(
-            ladder.run_ladder(address(endpoints.gateway), ctx.book_id, rounds=rounds,
-                              seconds=seconds, high=high, cpu=None, tick=tick)
-        )  # fmt: skip
-        skipped = {"skipped": "the services were not started here", "reads": {}}
-        return {"ladder": ladder_figures, "tracing": skipped}
-    with tempfile.TemporaryDirectory(prefix="catalog-bench-more-") as logs:
-        (Path(logs) / "cached").mkdir()
-        (Path(logs) / "traced").mkdir()
-        with ladder.cached_gateway(stack, Path(logs) / "cached") as cached:
-            assert cached.process is not None
-            cpu = ServerCpu({**servers.pids, "gateway (cache on)": cached.process.pid})
-            ladder_figures = asyncio.run(
-                ladder.run_ladder(("127.0.0.1", cached.port), ctx.book_id, rounds=rounds,
-                                  seconds=seconds, high=high, cpu=cpu.snapshot,
-                                  uncached=address(endpoints.gateway), tick=tick)
-            )  # fmt: skip
-        with tracing_cost.traced_stack(stack, Path(logs) / "traced") as traced:
-            tracing = asyncio.run(
-                tracing_cost.measure(stack, traced, ctx, rounds=rounds, seconds=seconds,
-                                     high=high, tick=tick)
-            )  # fmt: skip
-    return {"ladder": ladder_figures, "tracing": tracing}
-
-
-def _planned(endpoints: Endpoints, profile: Profile, traced: bool) -> int:
-    extra = tracing_cost.planned(profile.rounds) if traced else 0
-    return planned_runs(endpoints, profile) + ladder.planned(profile.rounds) + extra
-
-
 def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None) -> list[Path]:
     started, described = datetime.now(UTC), machine.describe()
     with _services(profile, urls) as (endpoints, servers, database, stack):
@@ -158,7 +118,7 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
         columns = (TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn())  # fmt: skip
         with Progress(*columns) as progress:
-            total = _planned(endpoints, profile, traced=stack is not None)
+            total = planned_runs(endpoints, profile) + optimisations.planned(profile, stack)
             task = progress.add_task("benchmark", total=total)
             scenario_started = _scenario_lines(progress)
 
@@ -171,7 +131,7 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
                               client_cpu=_client_probe(endpoints, profile.cpu_iterations),
                               credentials=DEMO_EDITOR)
             )  # fmt: skip
-            optimisations = _optimisations(endpoints, servers, stack, ctx, profile, tick)
+            more = optimisations.measure(endpoints, servers, stack, ctx, profile, tick)
     results = {
         "meta": {
             "profile": asdict(profile),
@@ -183,6 +143,6 @@ def run_bench(profile: Profile, out_dir: Path, *, urls: Endpoints | None = None)
             "machine": {**described, "load_average_end": machine.describe()["load_average"]},
         },
         "scenarios": scenarios,
-        **optimisations,
+        **more,
     }
     return write_report(results, out_dir)
