@@ -7,9 +7,11 @@ for one book and for 100 books, all through the gateway (where the cache and HTT
 Each step is probed before it is measured: one exchange (two for the cache) is sent and the
 answer must show the feature at work: the coding asked for in `Content-Encoding`, `Cache-Status`
 saying `hit`, only the asked fields, the batch's books in the asked order, an HTTP/2 answer. A
-build without the feature gets "not available in this build" and no figure. Steps without the
-cache ask the gateway's cache to pass (`Cache-Control: no-cache`); the `Cache-Status` each
-step's answer carried is recorded, so a cache that ignored it shows.
+build without the feature gets "not available in this build" and no figure. The steps before
+the cache go to a gateway with its response cache off (the benchmark's own), the others to one
+with it on (`cached_gateway`); on a single running gateway given by URL, the steps before the
+cache ask it to pass (`Cache-Control: no-cache`). The `Cache-Status` of each step's answer is
+recorded, and a hit where none was wanted is noted next to the figures.
 
 Figures per step: bytes as sent on the wire (request and response, heads included; for HTTP/2
 the connection's bytes per request), the identity body's size, p50 at one connection, throughput
