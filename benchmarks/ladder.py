@@ -49,6 +49,7 @@ PAGE = 100
 FIELDS = ("id", "title", "price")
 NO_CACHE = ("Cache-Control", "no-cache")
 NOT_AVAILABLE = "not available in this build"
+UNDER_THRESHOLD = "sent as it is: the body is under the compression threshold"
 CACHED = {"GATEWAY_CACHE_ENABLED": "true"}
 UNCACHED_VIA = (
     "the benchmark's gateway, whose response cache is off (GATEWAY_CACHE_ENABLED=false, as for "
@@ -230,7 +231,7 @@ def judge(row: Row, exchanges: list[tuple[WireRequest, WireResponse]]) -> Probe:
         return unavailable("the batch did not answer the asked books in order")
     note = None
     if step.accept_encoding and last.coding == "identity":
-        note = "sent as it is: the body is under the compression threshold"
+        note = UNDER_THRESHOLD
     if not step.cached and hit:
         note = "served from the cache: the gateway did not honour `Cache-Control: no-cache`"
     return Probe(True, None, byte_counts(row, exchanges), last.coding, cache_status, note)
@@ -270,7 +271,8 @@ async def _probe_h2(row: Row) -> Probe:
     identity = len(WireResponse(200, b"", answer.body, 0, answer.headers).identity_body())
     counts = {"request": sent, "response": received, "total": sent + received,
               "wire_body": len(answer.body), "identity_body": identity}  # fmt: skip
-    return Probe(True, None, counts, coding, answer.headers.get("cache-status"))
+    note = UNDER_THRESHOLD if coding == "identity" else None
+    return Probe(True, None, counts, coding, answer.headers.get("cache-status"), note)
 
 
 async def probe(row: Row, gateway: tuple[str, int]) -> Probe:
