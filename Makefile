@@ -79,7 +79,7 @@ fuzz: $(STAMP)
 ## is in docs/benchmarks.md), then `catalog bench floor` (about 5 minutes): each hot read against
 ## its server's /healthz and the gateway's cost on a book GET, printed and written to
 ## benchmarks/results/floor.json.
-## `make bench-quick`: under 2 minutes, into var/bench/quick-<time>/.
+## `make bench-quick`: about 2 minutes, into var/bench/quick-<time>/.
 bench: $(STAMP)
 	@$(BIN)/catalog bench --out benchmarks/results $(ARGS)
 	@$(BIN)/catalog bench floor --out benchmarks/results/floor.json

@@ -28,8 +28,9 @@ def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
     json_path = out_dir / "results.json"
     json_path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     from benchmarks.charts import write_charts
+    from benchmarks.ladder_report import write_ladder_charts
 
-    charts = write_charts(results, out_dir)
+    charts = [*write_charts(results, out_dir), *write_ladder_charts(results, out_dir)]
     report_path = out_dir / "report.md"
     report_path.write_text(render_markdown(results, [chart.name for chart in charts]))
     return [json_path, report_path, *charts]
@@ -182,65 +183,6 @@ def _gateway(results: dict, high: int) -> str:
     return _table(header, rows)
 
 
-# --- the claims ---------------------------------------------------------------------------------
-
-
-def _verdict(confirmed: bool | None) -> str:
-    return {True: "**Confirmed**", False: "**Refuted**", None: "**Partly true**"}[confirmed]
-
-
-def claims(results: dict, high: int) -> str:
-    out = []
-    list_100 = results["scenarios"].get("list_100", {})
-    get_book = results["scenarios"].get("get_book", {})
-
-    size = list_100.get("byte_ratios", {}).get("soap/rest", {})
-    single = get_book.get("byte_ratios", {}).get("soap/rest", {})
-    if size:
-        bigger = size["raw"] > 1.1
-        out.append(
-            f'- *"SOAP messages are larger"*: {_verdict(bigger)}. For a 100-book page SOAP moves '
-            f"{_ratio(size['raw'])} the bytes of REST uncompressed and {_ratio(size['gzip'])} "
-            f"gzip-compressed; for one book {_ratio(single.get('raw'))} and "
-            f"{_ratio(single.get('gzip'))}. Compression removes most of XML's repetition, not all."
-        )
-    throughput = _median(_pair(results, "list_100", "soap/rest", f"throughput_c{high}"))
-    throughput_one = _median(_pair(results, "get_book", "soap/rest", f"throughput_c{high}"))
-    costs = list_100.get("client_cpu_us", {})
-    if throughput is not None:
-        slower = True if throughput < 0.9 else (False if throughput >= 0.97 else None)
-        client = ""
-        if costs.get("zeep") and costs.get("httpx+orjson"):
-            client = (
-                f" On the client, zeep needs {costs['zeep'] / costs['httpx+orjson']:.1f}x the CPU "
-                f"of httpx + orjson to build the request and read the 100 books "
-                f"({_num(costs['zeep'])} vs {_num(costs['httpx+orjson'])} µs); a hand-written "
-                f"lxml client needs {_num(costs.get('lxml'))} µs."
-            )
-        out.append(
-            f'- *"SOAP is slower due to XML"*: {_verdict(slower)}. At concurrency {high} the SOAP '
-            f"service serves {throughput:.0%} of REST's throughput for a 100-book page and "
-            f"{_pct(throughput_one)} for a single book (paired rounds, median).{client} Where SOAP "
-            "loses, the cost is in XML object mapping (serialising and deserialising typed "
-            "objects), not in parsing: lxml parses the same replies in a fraction of that time."
-        )
-    conditional = results["scenarios"].get("conditional_get")
-    if conditional and "rest" in conditional["bytes"] and "rest" in get_book.get("bytes", {}):
-        hit = conditional["bytes"]["rest"]
-        full = get_book["bytes"]["rest"]
-        p50_hit = _median((_summary(results, "conditional_get", "rest", 1) or {}).get("p50_ms"))
-        p50_full = _median((_summary(results, "get_book", "rest", 1) or {}).get("p50_ms"))
-        out.append(
-            f'- *"REST supports HTTP caching"*: {_verdict(True)}. A GET with `If-None-Match` '
-            f"answers `304 Not Modified` in {_num(total_bytes(hit, gz=False))} bytes instead of "
-            f"{_num(total_bytes(full, gz=False))} (p50 {_num(p50_hit, 2)} ms vs "
-            f"{_num(p50_full, 2)} ms), and any HTTP cache between client and server can serve "
-            "it. Every SOAP call is a POST to one URL, which HTTP caches do not store; SOAP has no "
-            "equivalent short of an application-level cache."
-        )
-    return "\n".join(out)
-
-
 def _client_sentence(client_max: float) -> str:
     if client_max < 0.8:
         return (
@@ -253,11 +195,10 @@ def _client_sentence(client_max: float) -> str:
     )
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
-
-
 def render_markdown(results: dict[str, Any], chart_names: list[str]) -> str:
+    from benchmarks import claims
+    from benchmarks.ladder_report import ladder_section, tracing_section
+
     meta = results["meta"]
     levels = meta["profile"]["concurrency"]
     high = max(levels)
@@ -292,8 +233,10 @@ connection(s), {meta["profile"]["seconds"]} s per run, {meta["profile"]["rounds"
 alternating with the order rotated every round, after a warm-up. Figures are medians over rounds
 with (min to max) in brackets; ratios are taken per round from neighbouring runs, then summarised.
 {_client_sentence(client_max)}
-Bytes are counted on the wire, head and body apart; "gzip" is each body compressed at level 6
-(the services do not compress by default). SOAP is SOAP 1.1 with hand-written envelopes.{missing}
+Bytes are counted on the wire, head and body apart. These scenarios send no `Accept-Encoding`, so
+bodies go as they are; "gzip" is each body compressed here at level 6, for comparison. What
+negotiated compression, the gateway's cache, sparse fields, batch reads and HTTP/2 buy is the
+optimisation ladder below. SOAP is SOAP 1.1 with hand-written envelopes.{missing}
 
 ## Headline
 
@@ -301,7 +244,15 @@ Bytes are counted on the wire, head and body apart; "gzip" is each body compress
 
 ## The claims, tested
 
-{claims(results, high)}
+{claims.render(results)}
+
+## The optimisation ladder
+
+{ladder_section(results)}
+
+## Tracing on vs off
+
+{tracing_section(results)}
 
 ## Gateway and mediation overhead
 

@@ -51,12 +51,18 @@ class Profile:
     """Lines of the bulk-import figure's NDJSON file (benchmarks/import_rate.py)."""
 
 
-# quick: a smoke run in under 2 minutes, all figures but few samples (8 connections, not 16:
+# quick: a smoke run of about 2 minutes, all figures but few samples (8 connections, not 16:
 # a closed loop waits for 16 in-flight 1,000-book pages at the end of every run)
 QUICK = Profile("quick", books=1000, rounds=2, seconds=0.2, warmup_seconds=0.05,
                 concurrency=(1, 8), cpu_iterations=3)  # fmt: skip
 FULL = Profile("full", books=20_000, rounds=5, seconds=3.0, warmup_seconds=1.0,
                concurrency=(1, 16), cpu_iterations=100, import_lines=100_000)  # fmt: skip
+
+
+def address(url: str) -> tuple[str, int]:
+    """`http://host:port` as (host, port)."""
+    host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
+    return host, int(port)
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,7 @@ class Endpoints:
     gateway: str
 
     def targets(self) -> list[Target]:
-        def split(url: str) -> tuple[str, int]:
-            host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
-            return host, int(port)
-
-        rest, soap, gateway = split(self.rest), split(self.soap), split(self.gateway)
+        rest, soap, gateway = address(self.rest), address(self.soap), address(self.gateway)
         return [
             Target("rest", "rest", *rest, "/api/v2"),
             Target("soap", "soap", *soap, "/soap/catalog/"),
@@ -84,6 +86,7 @@ class ServerCpu:
     """CPU seconds used so far by each server's process tree (gunicorn master and workers)."""
 
     def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = dict(pids)
         self.processes = {name: psutil.Process(pid) for name, pid in pids.items()}
 
     def snapshot(self) -> dict[str, float]:

@@ -64,7 +64,7 @@ def _running_services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench_parser = commands.add_parser("bench", help="benchmark REST vs SOAP, write a report")
-    bench_parser.add_argument("--quick", action="store_true", help="the < 2 minute profile")
+    bench_parser.add_argument("--quick", action="store_true", help="the 2-minute profile")
     bench_parser.add_argument("--books", type=int, default=None, help="catalog size to seed")
     bench_parser.add_argument("--out", default=None, help="report folder (default var/bench/...)")
     bench_parser.add_argument("--rest-url", default=None, help="use running services instead")

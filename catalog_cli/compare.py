@@ -7,6 +7,7 @@ import argparse
 
 from catalog_cli.errors import CliError
 from catalog_cli.services import SERVICES, listen_host
+from catalog_client.operations import ACCEPT_ENCODING
 
 
 def compare(args: argparse.Namespace) -> None:
@@ -36,7 +37,7 @@ def compare(args: argparse.Namespace) -> None:
     targets = []
     for protocol, authority in (("rest", rest_at), ("soap", soap_at)):
         name, _, port = authority.rpartition(":")
-        targets.append(protocol_target(protocol, name, int(port)))
+        targets.append(protocol_target(protocol, name, int(port), args.accept_encoding or None))
     try:
         rest, soap = (capture(scenario, target, ctx) for target in targets)
     except OSError as exc:
@@ -52,4 +53,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     compare_parser.add_argument("value", type=int, help="the book id, or the page size")
     compare_parser.add_argument("--via-gateway", action="store_true", help="through port 8000")
     compare_parser.add_argument("--pretty", action="store_true", help="indent the bodies")
+    compare_parser.add_argument(
+        "--accept-encoding", default=ACCEPT_ENCODING, metavar="CODINGS",
+        help=f'what the requests accept (default "{ACCEPT_ENCODING}"; "" for none: identity)',
+    )  # fmt: skip
     compare_parser.set_defaults(handler=compare)

@@ -15,7 +15,7 @@
                             deployment runs once before the services start
     catalog secrets DIR     write production secret files (Django secret, JWT key pair)
     catalog bench           benchmark REST vs SOAP, direct and through the gateway, and write
-                            a report (--quick for the < 2 minute profile)
+                            a report (--quick for the 2-minute profile)
     catalog bench floor     each hot read's throughput over its server's /healthz, and the
                             gateway's cost on a book GET (benchmarks/floor.py)
     catalog compare get-book 42

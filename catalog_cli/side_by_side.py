@@ -1,4 +1,5 @@
-"""`catalog compare`'s terminal view: two exchanges side by side in panels, then their sizes."""
+"""`catalog compare`'s terminal view: two exchanges side by side in panels, then their sizes as
+sent (in the coding each server negotiated) and with the response bodies in identity."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def _panel(title: str, exchange: Exchange, pretty: bool) -> Panel:
         ("response body", exchange.response_body, exchange.response_body_wire, pretty),
     )
     for label, data, size, pretty_body in sections:
-        text.append(f"── {label}: {size:,} bytes ──\n", style="bold")
+        coded = f", {exchange.coding}" if label == "response body" else ""
+        text.append(f"── {label}: {size:,} bytes{coded} ──\n", style="bold")
         text.append(_shown(data, pretty_body) + "\n" if data else "(empty)\n")
     return Panel(text, title=title)
 
@@ -36,9 +38,11 @@ def render(rest: Exchange, soap: Exchange, *, pretty: bool, console: Console) ->
     console.print(table)
     sizes = Table("", "REST", "SOAP", "SOAP/REST", title="Bytes on the wire")
     sizes.add_row(
-        "total, raw", f"{rest.total:,}", f"{soap.total:,}", f"{soap.total / rest.total:.2f}x"
+        "total, as sent", f"{rest.total:,}", f"{soap.total:,}", f"{soap.total / rest.total:.2f}x"
     )
-    sizes.add_row("total, bodies gzip", f"{rest.total_gzip:,}", f"{soap.total_gzip:,}",
-                  f"{soap.total_gzip / rest.total_gzip:.2f}x")  # fmt: skip
+    sizes.add_row("response coding", rest.coding, soap.coding, "")
+    sizes.add_row("total, identity bodies", f"{rest.total_identity:,}",
+                  f"{soap.total_identity:,}",
+                  f"{soap.total_identity / rest.total_identity:.2f}x")  # fmt: skip
     sizes.add_row("status", str(rest.status), str(soap.status), "")
     console.print(sizes)

@@ -1,5 +1,6 @@
 """Exchanges exactly as they crossed the wire: every request and response of one operation,
-head and body apart, with their sizes raw and gzip-compressed, and bodies made readable.
+head and body apart, with their sizes as sent (in the content coding the server chose from the
+client's Accept-Encoding) and with the response body in identity, and bodies made readable.
 
 `catalog compare` prints them side by side; the gateway's /compare/ page shows them; the
 benchmark counts the same bytes.
@@ -8,10 +9,8 @@ benchmark counts the same bytes.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from lxml import etree
 
@@ -28,13 +27,17 @@ class Exchange:
     request_body: bytes
     response_head: bytes
     response_body: bytes
+    """The body as the client reads it: decoded from its content coding."""
     response_body_wire: int
-    """The body's bytes on the wire: more than the body when chunk framing carried it."""
+    """The body's bytes on the wire, as sent: compressed when `coding` says so, plus chunk
+    framing when that carried it."""
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     """The response's headers, names in lower case."""
     seconds: float = 0.0
     """Round trip as the client measured it (see WireResponse.seconds)."""
+    coding: str = "identity"
+    """The response body's content coding on the wire (identity, gzip or br)."""
 
     @property
     def request_bytes(self) -> int:
@@ -48,21 +51,15 @@ class Exchange:
     def total(self) -> int:
         return self.request_bytes + self.response_bytes
 
-    @cached_property
-    def gzip_sizes(self) -> tuple[int, int]:
-        """Request and response bytes with the bodies gzip-compressed (level 6), heads as sent."""
-        return (
-            len(self.request_head) + _gzip_size(self.request_body),
-            len(self.response_head) + _gzip_size(self.response_body),
-        )
+    @property
+    def response_identity_bytes(self) -> int:
+        """The response with its body in identity (the head as sent): what it would have
+        weighed had the client not asked for compression."""
+        return len(self.response_head) + len(self.response_body)
 
     @property
-    def total_gzip(self) -> int:
-        return sum(self.gzip_sizes)
-
-
-def _gzip_size(body: bytes) -> int:
-    return len(gzip.compress(body, 6)) if body else 0
+    def total_identity(self) -> int:
+        return self.request_bytes + self.response_identity_bytes
 
 
 async def sample_exchanges(
@@ -89,9 +86,9 @@ def capture(scenario: str, target: Target, ctx: Context) -> Exchange:
 
 
 def exchange_of(request: WireRequest, response: WireResponse, authority: str) -> Exchange:
-    return Exchange(request.head(authority), request.body, response.head, response.body,
-                    response.body_wire_bytes, response.status, response.headers,
-                    response.seconds)  # fmt: skip
+    return Exchange(request.head(authority), request.body, response.head,
+                    response.identity_body(), response.body_wire_bytes, response.status,
+                    response.headers, response.seconds, response.coding)  # fmt: skip
 
 
 def pretty(body: bytes) -> str:

@@ -58,11 +58,18 @@ class Target:
 
 
 PROTOCOL_PATHS = {"rest": "/api/v2", "soap": "/soap/catalog/"}
+ACCEPT_ENCODING = "br, gzip"
+"""What `catalog compare` and the compare page send, as today's HTTP clients do (browsers,
+httpx and requests with brotli installed): the server picks the coding."""
 
 
-def protocol_target(protocol: str, host: str, port: int) -> Target:
-    """REST v2 or SOAP 1.1 at host:port (a service, or the gateway, which serves both paths)."""
-    return Target(protocol, protocol, host, port, PROTOCOL_PATHS[protocol])
+def protocol_target(
+    protocol: str, host: str, port: int, accept_encoding: str | None = None
+) -> Target:
+    """REST v2 or SOAP 1.1 at host:port (a service, or the gateway, which serves both paths);
+    with `accept_encoding`, every request says so."""
+    headers = (("Accept-Encoding", accept_encoding),) if accept_encoding else ()
+    return Target(protocol, protocol, host, port, PROTOCOL_PATHS[protocol], headers)
 
 
 @dataclass(frozen=True)

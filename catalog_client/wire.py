@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import time
 from dataclasses import dataclass, field
+
+import brotli
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,34 @@ class WireResponse:
     def wire_bytes(self) -> int:
         return len(self.head) + self.body_wire_bytes
 
+    @property
+    def coding(self) -> str:
+        """The body's content coding as sent: "identity", "gzip" or "br"."""
+        return self.headers.get("content-encoding", "").strip().lower() or "identity"
+
+    def identity_body(self) -> bytes:
+        """The body without its content coding: what the server had before compressing it."""
+        return decode_body(self.body, self.coding)
+
 
 class WireError(Exception):
     """The server's answer was not well-formed HTTP/1.1, or the connection closed mid-response."""
+
+
+def decode_body(body: bytes, coding: str) -> bytes:
+    """A response body in `coding` (identity, gzip or br) decoded; a client reads what it asked
+    for in Accept-Encoding, so anything else is a broken answer."""
+    try:
+        if coding in ("identity", ""):
+            return body
+        if coding in ("gzip", "x-gzip"):
+            return gzip.decompress(body)
+        if coding == "br":
+            decoded: bytes = brotli.decompress(body)
+            return decoded
+    except (OSError, EOFError, brotli.error) as exc:
+        raise WireError(f"the body is not valid {coding}: {exc}") from None
+    raise WireError(f"a body in a coding this client does not read: {coding!r}")
 
 
 def parse_head(head: bytes) -> tuple[int, dict[str, str]]:

@@ -41,20 +41,21 @@ class StepView:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Bytes of the compared exchange: as sent, and with its bodies gzip-compressed."""
+    """Bytes of the compared exchange: as sent (the response in the coding the server
+    negotiated), and with the response body in identity."""
 
     request: int
     response: int
     total: int
-    request_gzip: int
-    response_gzip: int
-    total_gzip: int
+    response_identity: int
+    total_identity: int
+    coding: str
 
     @classmethod
     def of(cls, exchange: Exchange) -> Sizes:
-        request_gzip, response_gzip = exchange.gzip_sizes
         return cls(exchange.request_bytes, exchange.response_bytes, exchange.total,
-                   request_gzip, response_gzip, exchange.total_gzip)  # fmt: skip
+                   exchange.response_identity_bytes, exchange.total_identity,
+                   exchange.coding)  # fmt: skip
 
 
 @dataclass(frozen=True)

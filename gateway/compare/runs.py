@@ -24,6 +24,7 @@ import orjson
 from catalog_client import exchanges
 from catalog_client.exchanges import Exchange
 from catalog_client.operations import (
+    ACCEPT_ENCODING,
     DEMO_EDITOR,
     BookDraft,
     Context,
@@ -98,7 +99,9 @@ async def compare(
     timeout: float,
     credentials: tuple[str, str] = DEMO_EDITOR,
 ) -> Comparison:
-    rest_target, soap_target = (protocol_target(name, host, port) for name in ("rest", "soap"))
+    rest_target, soap_target = (
+        protocol_target(name, host, port, ACCEPT_ENCODING) for name in ("rest", "soap")
+    )
     rest = await _side(_rest_steps(operation, rest_target, credentials), "rest", timeout)
     soap = await _side(_soap_steps(operation, soap_target, credentials), "soap", timeout)
     secrets = frozenset({credentials[1], *rest.secrets, *soap.secrets})

@@ -89,15 +89,16 @@ def verdict(rest: Exchange | None, soap: Exchange | None) -> list[str]:
 
 
 def _size(rest: Exchange, soap: Exchange) -> str:
-    raw, packed = soap.total / rest.total, soap.total_gzip / rest.total_gzip
-    smaller = "REST" if raw > 1 else "SOAP" if raw < 1 else "neither"
+    sent, plain = soap.total / rest.total, soap.total_identity / rest.total_identity
+    smaller = "REST" if sent > 1 else "SOAP" if sent < 1 else "neither"
     sentence = (
-        f"Smaller: {smaller}. SOAP/REST bytes: {raw:.2f}x as sent ({soap.total:,} vs "
-        f"{rest.total:,}, request and response), {packed:.2f}x with gzip-compressed bodies "
-        f"({soap.total_gzip:,} vs {rest.total_gzip:,})"
+        f"Smaller: {smaller}. SOAP/REST bytes: {sent:.2f}x as sent ({soap.total:,} in "
+        f"{soap.coding} vs {rest.total:,} in {rest.coding}, request and response), "
+        f"{plain:.2f}x with the response bodies in identity ({soap.total_identity:,} vs "
+        f"{rest.total_identity:,})"
     )
-    if packed != 1 and (raw > 1) != (packed > 1):
-        sentence += f", where {'REST' if packed > 1 else 'SOAP'} is the smaller"
+    if plain != 1 and (sent > 1) != (plain > 1):
+        sentence += f", where {'REST' if plain > 1 else 'SOAP'} is the smaller"
     return sentence + "."
 
 

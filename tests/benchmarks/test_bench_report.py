@@ -101,3 +101,20 @@ def test_the_bulk_import_is_measured_through_a_worker_and_against_catalog_seed(r
     rest, soap = figures["bytes"]["rest"], figures["bytes"]["soap"]
     assert 0 < rest["body_gzip"] < rest["body"] < soap["body"]
     assert "## Bulk import (jobs)" in (out / "report.md").read_text()
+
+
+def test_the_run_probes_every_ladder_step_and_measures_tracing_on_and_off(report):
+    out, _, results = report
+    rows = results["ladder"]["rows"]
+    assert {row["step"] for row in rows} == {
+        "plain", "gzip", "br", "cache", "fields", "singles", "batch", "h1", "h2"}  # fmt: skip
+    for row in rows:
+        assert row["available"] or row["reason"].startswith("not available in this build")
+    plain = next(r for r in rows if (r["group"], r["step"], r["protocol"]) == ("page", "plain",
+                                                                              "rest"))  # fmt: skip
+    assert plain["available"] and plain["coding"] == "identity"
+    assert plain["bytes"]["total"] > plain["bytes"]["identity_body"] > 0
+    assert set(results["tracing"]["reads"]) == {"rest", "soap"}
+    assert results["tracing"]["spans"] > 0
+    text = (out / "report.md").read_text()
+    assert "## The optimisation ladder" in text and "## Tracing on vs off" in text

@@ -34,7 +34,7 @@ def book(stack):
 
 
 def _sizes(output: str) -> tuple[int, int]:
-    match = re.search(r"total, raw\s*│?\s*([\d,]+)\s*│?\s*([\d,]+)", output)
+    match = re.search(r"total, as sent\s*│?\s*([\d,]+)\s*│?\s*([\d,]+)", output)
     assert match, output
     return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
 
@@ -47,6 +47,22 @@ def test_get_book_shows_both_exchanges_and_their_sizes(cli_env, book):
     rest_bytes, soap_bytes = _sizes(output)
     assert 0 < rest_bytes < soap_bytes
     assert re.search(r"status\s*│?\s*200\s*│?\s*200", output)
+
+
+def test_sizes_are_as_sent_in_the_negotiated_coding_and_in_identity(cli_env):
+    output = run_catalog([*CATALOG_COMPARE, "list-books", "50"], cli_env)
+    assert output.count("Accept-Encoding: br, gzip") == 2
+    assert re.search(r"response coding\s*│?\s*br\s*│?\s*br", output)
+    sent = _sizes(output)
+    identity = re.search(r"total, identity bodies\s*│?\s*([\d,]+)\s*│?\s*([\d,]+)", output)
+    assert identity, output
+    assert all(s < int(i.replace(",", "")) for s, i in zip(sent, identity.groups(), strict=True))
+
+
+def test_without_accept_encoding_the_bodies_go_as_they_are(cli_env):
+    output = run_catalog([*CATALOG_COMPARE, "list-books", "50", "--accept-encoding", ""], cli_env)
+    assert "Accept-Encoding:" not in output
+    assert re.search(r"response coding\s*│?\s*identity\s*│?\s*identity", output)
 
 
 def test_list_books_through_the_gateway_carries_the_gateways_headers(cli_env):

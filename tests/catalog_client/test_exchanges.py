@@ -1,7 +1,10 @@
 """A captured exchange counts what crossed the wire (chunk framing included) and shows bodies
 readably: JSON indented, XML pretty-printed without expanding entities, anything else as sent."""
 
-from catalog_client.exchanges import Exchange, pretty, truncated
+import gzip
+
+from catalog_client.exchanges import Exchange, exchange_of, pretty, truncated
+from catalog_client.wire import WireRequest, WireResponse
 
 REQUEST_HEAD = b"GET /api/v2/books/1/ HTTP/1.1\r\nHost: h:1\r\n\r\n"
 RESPONSE_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -20,10 +23,15 @@ def test_response_bytes_count_the_chunk_framing_not_only_the_body():
     assert exchange.total == exchange.request_bytes + exchange.response_bytes
 
 
-def test_gzip_sizes_compress_the_bodies_and_keep_the_heads_as_sent():
-    request_gzip, response_gzip = chunked_exchange().gzip_sizes
-    assert request_gzip == len(REQUEST_HEAD)
-    assert len(RESPONSE_HEAD) < response_gzip < len(RESPONSE_HEAD) + len(BODY) // 4
+def test_a_compressed_answer_is_shown_decoded_and_counted_as_sent_and_in_identity():
+    coded = gzip.compress(BODY)
+    head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n"
+    response = WireResponse(200, head, coded, len(coded), {"content-encoding": "gzip"})
+    exchange = exchange_of(WireRequest("GET", "/api/v2/books/1/"), response, "h:1")
+    assert exchange.coding == "gzip" and exchange.response_body == BODY
+    assert exchange.response_bytes == len(head) + len(coded)
+    assert exchange.response_identity_bytes == len(head) + len(BODY)
+    assert exchange.total_identity - exchange.total == len(BODY) - len(coded)
 
 
 def test_json_is_indented_and_keeps_its_characters():

@@ -55,6 +55,18 @@ def test_list_n_books_asks_both_protocols_for_n_and_shows_them(client):
     assert result.byte_count("soap", "response") > result.byte_count("rest", "response")
 
 
+def test_a_page_of_books_is_negotiated_and_counted_as_sent_and_in_identity(client):
+    result = run(client, operation="list", page_size=100)
+    for protocol in ("rest", "soap"):
+        column = result.column(protocol)
+        assert "Accept-Encoding: br, gzip" in result.text(protocol)
+        assert re.search(r"data-coding>br<", column), protocol
+        sent, identity = (result.byte_count(protocol, f"response{suffix}")
+                          for suffix in ("", "-identity"))  # fmt: skip
+        assert 0 < sent < identity / 3, protocol
+    assert re.search(r"as sent \([\d,]+ in br vs [\d,]+ in br", result.html)
+
+
 def test_search_sends_the_same_criteria_both_ways(client):
     result = run(client, operation="search", search="the", language="en", ordering="-price")
     rest, soap = result.text("rest"), result.text("soap")
