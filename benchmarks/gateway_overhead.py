@@ -9,7 +9,7 @@ REST service and through the gateway, in alternating order, round after round, i
 The figures printed are medians over the rounds of per-round differences and ratios (drift of a
 busy machine cancels out), with the gateway's CPU per request and the load client's own CPU
 share (near 100 % would mean the client, not the servers, was the limit). The services are
-started as `make run` starts them (gunicorn gthread for REST, uvicorn for the gateway), on a
+started as `make run` starts them (gunicorn gthread for REST, granian for the gateway), on a
 seeded catalog of their own, unless --rest-url and --gateway-url name running ones. Rate limits
 are raised far above the load for the run (every request is still counted in Redis or memory).
 

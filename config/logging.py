@@ -1,7 +1,7 @@
 """Logging for every service: readable lines on a laptop, one JSON object per line in production.
 
 Everything goes to stdout through one handler: the services' own records, their access lines
-(service_http.access_log), and the servers' lines (gunicorn's master and workers, uvicorn), so a
+(service_http.access_log), and the servers' lines (gunicorn's master and workers, granian's), so a
 container's output is one stream of one format.
 """
 
@@ -66,14 +66,11 @@ def logging_config(*, json_lines: bool, level: str) -> dict[str, Any]:
             "django.db.backends": {"level": "WARNING"},
             # The servers' own loggers come with handlers of their own; they go to ours instead.
             **{name: {"handlers": [], "propagate": True} for name in _SERVER_LOGGERS},
-            # Configuring "uvicorn" would re-enable its child "uvicorn.access" (dictConfig resets
-            # children); the gateway writes its own access lines.
-            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }
 
 
-_SERVER_LOGGERS = ("gunicorn.error", "uvicorn", "uvicorn.error", "_granian", "granian.access")
+_SERVER_LOGGERS = ("gunicorn.error", "_granian", "granian.access")
 
 
 def configured_logging() -> dict[str, Any]:

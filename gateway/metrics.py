@@ -19,7 +19,7 @@
 
 Label children are bound once per label combination (telemetry.prometheus.bound); /metrics is
 telemetry.prometheus.metrics_view (loopback or METRICS_TOKEN only). One process per replica
-(GATEWAY_WORKERS=1): each replica is scraped on its own; several uvicorn workers would each
+(GATEWAY_WORKERS=1): each replica is scraped on its own; several granian workers would each
 count their own requests.
 """
 

@@ -1,4 +1,4 @@
-"""Compression end to end through the gateway on loopback (uvicorn in front of the real REST and
+"""Compression end to end through the gateway on loopback (granian in front of the real REST and
 SOAP services under gunicorn): one compression per answer, validators per coding, gzip request
 bodies, and token answers left alone."""
 

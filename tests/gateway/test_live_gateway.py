@@ -1,4 +1,4 @@
-"""The gateway as `make run` serves it (uvicorn, `catalog serve gateway`) in front of the real
+"""The gateway as `make run` serves it (granian, `catalog serve gateway`) in front of the real
 REST and SOAP services: routing, version negotiation, tokens, headers, metrics and readiness
 end to end over loopback."""
 

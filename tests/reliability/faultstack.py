@@ -1,5 +1,5 @@
 """The fault scenarios' stage: REST and SOAP under gunicorn, a fault proxy in front of each, the
-gateway (uvicorn) talking to the upstreams only through the proxies, and a private Redis the
+gateway (granian) talking to the upstreams only through the proxies, and a private Redis the
 scenarios may stop (never the machine's own).
 
     client ──> gateway ──> fault proxy ──> rest

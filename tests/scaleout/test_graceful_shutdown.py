@@ -1,7 +1,7 @@
 """SIGTERM (what docker stop, honcho and Kubernetes send) lets in-flight requests finish: the
 server stops accepting, the request that was being served when the signal came is answered in
 full, and the server exits cleanly. Proven on the real servers with their real flags: gunicorn
-for the WSGI services, uvicorn for the gateway (here in front of the gated REST service)."""
+for the WSGI services, granian for the gateway (here in front of the gated REST service)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def _request_in_flight_through_sigterm(
     server: ServerProcess, url: str, gate: Path, *, shutting_down: str
 ) -> None:
     """`shutting_down`: the server's log line saying it acts on the signal (for gunicorn, the
-    other worker, idle, exiting at once; for uvicorn, its listener closed)."""
+    other worker, idle, exiting at once; for granian, its listener closed)."""
     gate.mkdir()
     with ThreadPoolExecutor(1) as pool:
         answer = pool.submit(httpx.get, url, params={"gate": str(gate)}, timeout=60)
@@ -70,7 +70,7 @@ def _request_in_flight_through_sigterm(
         (gate / "open").touch()
         response = answer.result()
     assert (response.status_code, response.json()) == (200, {"finished": True})
-    # gunicorn exits 0; uvicorn re-raises the signal it handled once it is done (-SIGTERM)
+    # gunicorn exits 0; the gateway's server may end by the signal it handled (-SIGTERM)
     assert server.process.wait(timeout=60) in (0, -signal.SIGTERM)
 
 
