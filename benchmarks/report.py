@@ -229,9 +229,10 @@ Run `{meta["profile"]["name"]}` on {meta["started"]}, catalog of {meta["books"]:
 **How it was measured.** The three services ran as real servers (`catalog serve`: gunicorn gthread
 for REST and SOAP; for the gateway granian since 2026-11-30, uvicorn before). Load came from a
 closed-loop asyncio client on raw sockets in a separate process (`catalog_client/wire.py`),
-{", ".join(str(c) for c in levels)} connection(s), {meta["profile"]["seconds"]} s per run, {meta["profile"]["rounds"]} rounds, targets
-alternating with the order rotated every round, after a warm-up. Figures are medians over rounds
-with (min to max) in brackets; ratios are taken per round from neighbouring runs, then summarised.
+{", ".join(str(c) for c in levels)} connection(s), {meta["profile"]["seconds"]} s per run,
+{meta["profile"]["rounds"]} rounds, targets alternating with the order rotated every round, after
+a warm-up. Figures are medians over rounds with (min to max) in brackets; ratios are taken per
+round from neighbouring runs, then summarised.
 {_client_sentence(client_max)}
 Bytes are counted on the wire, head and body apart. These scenarios send no `Accept-Encoding`, so
 bodies go as they are; "gzip" is each body compressed here at level 6, for comparison. What
