@@ -516,13 +516,18 @@ def _cache_variant(
 ) -> response_cache.Variant | None:
     """What selects a cached route's representation; None for a route that is not cached."""
     where = exchange.origin
+    # The services are the authority on credentials: a key retired from the issuer's JWKS is
+    # refused by them at once, by this gateway only at its next key refresh. So a read that
+    # carries a token is always answered by the service, never from the cache.
+    credentials = b"authorization" in found
     accept_encoding = found.get(compression.ACCEPT_ENCODING)
     cache_control = found.get(b"cache-control", found.get(b"pragma"))
     if call is not None:
         return response_cache.soap_variant(
             upstream_path, call.operation, body, cache_control=cache_control,
             accept_encoding=accept_encoding,
-            credentials=_WS_SECURITY_NAMESPACE in body, host=where.host or "", proto=where.proto,
+            credentials=credentials or _WS_SECURITY_NAMESPACE in body,
+            host=where.host or "", proto=where.proto,
         )  # fmt: skip
     if not route.negotiate_version:
         return None
@@ -531,7 +536,7 @@ def _cache_variant(
         cache_control=cache_control,
         accept=accept if accept is not None else found.get(b"accept"),
         accept_encoding=accept_encoding, host=where.host or "", proto=where.proto,
-        backend="soap" if mediated else "rest",
+        backend="soap" if mediated else "rest", credentials=credentials,
     )  # fmt: skip
 
 

@@ -4,8 +4,10 @@ What is cached: GET of books, authors, publishers and genres (REST v1, v2 and th
 `X-Backend: soap` route) and the SOAP read operations (Get*, List*), answers with status 200
 only, up to GATEWAY_CACHE_MAX_BODY_BYTES. The lookup runs after authentication and rate limiting
 (pipeline.py), so a bad token is refused and a hit is counted like any request. No read
-representation depends on who asks (jobs and webhooks, which do, are not cached); SOAP requests
-carrying WS-Security go around the cache, since the SOAP service checks those credentials.
+representation depends on who asks (jobs and webhooks, which do, are not cached). Requests that
+carry credentials (a bearer token, WS-Security) go around the cache: the services are the
+authority on them (a retired signing key is refused there at once, here only at the next JWKS
+refresh).
 
 The key is everything that selects the representation: the upstream path (so the negotiated
 version), the query with its parameters sorted by name (values of one name keep their order),
@@ -122,11 +124,14 @@ def rest_variant(
     host: str,
     proto: str,
     backend: str,
+    credentials: bool,
 ) -> Variant | None:
     """For a REST request on its negotiated upstream path; None when the route is not cached."""
     match = _CATALOG_READ.match(path)
     if match is None or method not in ("GET", "HEAD"):
         return None
+    if credentials:
+        return Variant(match.group(1).decode(), (), bypass="credentials")
     parts = (
         b"rest",
         backend.encode(),

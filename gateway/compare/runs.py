@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -35,6 +35,13 @@ from catalog_client.operations import (
 from catalog_client.wire import WireError, fetch
 
 KINDS = ("get_book", "list", "search", "create")
+
+
+def _past_the_cache(target: Target) -> Target:
+    """The page shows what each service does for the request (its timing, its trace), so reads
+    ask the gateway's response cache for a fresh answer (`fwd=request`); the benchmark's
+    optimisation ladder is where a cache hit is measured."""
+    return replace(target, headers=(*target.headers, ("Cache-Control", "no-cache")))
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,8 @@ async def compare(
     credentials: tuple[str, str] = DEMO_EDITOR,
 ) -> Comparison:
     rest_target, soap_target = (
-        protocol_target(name, host, port, ACCEPT_ENCODING) for name in ("rest", "soap")
+        _past_the_cache(protocol_target(name, host, port, ACCEPT_ENCODING))
+        for name in ("rest", "soap")
     )
     rest = await _side(_rest_steps(operation, rest_target, credentials), "rest", timeout)
     soap = await _side(_soap_steps(operation, soap_target, credentials), "soap", timeout)

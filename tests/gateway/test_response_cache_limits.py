@@ -15,9 +15,8 @@ pytestmark = pytest.mark.usefixtures("cache_settings")
 
 def test_an_invalid_token_is_refused_even_when_the_answer_is_cached(harness_factory):
     async def scenario(gw):
-        good = [("Authorization", f"Bearer {tokens.mint()}")]
-        stored = await gw.request("GET", "/api/v2/books/3/", headers=good)
-        hit = await gw.request("GET", "/api/v2/books/3/", headers=good)
+        stored = await gw.request("GET", "/api/v2/books/3/")
+        hit = await gw.request("GET", "/api/v2/books/3/")
         expired = [("Authorization", f"Bearer {tokens.mint(exp=1)}")]
         refused = await gw.request("GET", "/api/v2/books/3/", headers=expired)
         return stored, hit, refused, len(gw.rest.requests)
@@ -30,6 +29,19 @@ def test_an_invalid_token_is_refused_even_when_the_answer_is_cached(harness_fact
     assert refused.status == 401 and refused.header("cache-status") is None
     assert refused.body != hit.body
     assert upstream_calls == 1
+
+
+def test_a_read_with_a_valid_token_is_answered_by_the_service_not_the_cache(harness_factory):
+    async def scenario(gw):
+        await gw.request("GET", "/api/v2/books/3/")
+        signed = [("Authorization", f"Bearer {tokens.mint()}")]
+        reply = await gw.request("GET", "/api/v2/books/3/", headers=signed)
+        return reply, len(gw.rest.requests)
+
+    reply, upstream_calls = harness_factory(scenario, rest=FakeUpstream(catalog_answer))
+    assert reply.status == 200
+    assert reply.header("cache-status") == "catalog-gw; fwd=bypass; detail=credentials"
+    assert upstream_calls == 2
 
 
 def test_hits_are_counted_by_the_rate_limiter(harness_factory, cache_settings):

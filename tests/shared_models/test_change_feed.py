@@ -88,7 +88,7 @@ def test_an_import_announces_books(django_capture_on_commit_callbacks, clock):
     )
     before = tokens()
     with django_capture_on_commit_callbacks(execute=True):
-        job_runs.job_run(job_id=job.id, clock=clock)
+        job_runs.job_run(job_id=job.job.id, clock=clock)
     assert "books" in changed(before)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -123,14 +125,27 @@ class BookExportView(JobsView):
         submits=True,
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
-        filters = request.data if request.data else request.query_params
-        criteria = book_filter(filters if isinstance(filters, Mapping) else {})
+        filters = _as_parameters(request.data) if request.data else request.query_params
+        criteria = book_filter(filters)
         submission = job_services.job_submit_export(
             owner=self.subject(request),
             criteria=criteria,
             idempotency_key=self.idempotency_key(request),
         )
         return accepted(request, submission)
+
+
+def _as_parameters(body: object) -> dict[str, str]:
+    """A JSON body's filters as the list's query parameters would carry them: the same form then
+    validates both, so a number, list or object where a date or text belongs is a 400 naming
+    the filter, never a value the form cannot read (null means the filter is not given)."""
+    if not isinstance(body, Mapping):
+        return {}
+    return {
+        str(name): value if isinstance(value, str) else orjson.dumps(value).decode()
+        for name, value in body.items()
+        if value is not None
+    }
 
 
 class JobDetailView(JobsView):
