@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
