@@ -12,11 +12,16 @@ from soap_service.settings import *
 from gateway.settings import *
 
 # isort: split
+from gateway import settings as gateway_settings
 from rest_service.settings import *
 from soap_service import settings as soap_settings
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# The SOAP service's nonce cache, and the gateway's compare page's app (templates).
+# The SOAP service's nonce cache, and the gateway's templates: its compare page's app and its
+# front page's folder.
 CACHES = {**CACHES, "wsse-nonces": soap_settings.CACHES["wsse-nonces"]}
 INSTALLED_APPS = [*INSTALLED_APPS, "gateway.compare"]
+TEMPLATES = [
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], *gateway_settings.TEMPLATES[0]["DIRS"]]}
+]

@@ -60,17 +60,20 @@ class FakeIssuer:
 
 @dataclass
 class Reply:
+    """An ASGI answer; header names compared without case (Django's own pages send them as
+    `Content-Type`, proxied answers lowercased)."""
+
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
     def header(self, name: str) -> str | None:
         wanted = name.lower().encode()
-        return next((v.decode("latin-1") for k, v in self.headers if k == wanted), None)
+        return next((v.decode("latin-1") for k, v in self.headers if k.lower() == wanted), None)
 
     def header_values(self, name: str) -> list[str]:
         wanted = name.lower().encode()
-        return [v.decode("latin-1") for k, v in self.headers if k == wanted]
+        return [v.decode("latin-1") for k, v in self.headers if k.lower() == wanted]
 
     def json(self) -> Any:
         return orjson.loads(self.body)

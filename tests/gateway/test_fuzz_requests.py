@@ -302,3 +302,13 @@ def test_no_request_gets_a_500_and_refused_ones_never_reach_an_upstream(
         assert upstream_calls == 0
     if reply.header(UPSTREAM_MARK) is None and reply.status >= 400:
         assert upstream_calls == 0 or found.get("x-backend", "").strip().lower() == "soap"
+
+
+def test_a_get_of_slash_with_no_headers_is_the_front_page_not_a_500(gateway):
+    # Found by `make fuzz`: the suite's settings lacked the gateway's template folder, so the
+    # router's own pages were a 500 in this harness (the served gateway had them).
+    reply, upstream_calls = gateway("GET", b"/", headers=[], body=b"")
+    assert reply.status == 200, reply.body[:300]
+    assert reply.header("content-type").startswith("text/html")
+    assert b'href="/api/docs/"' in reply.body
+    assert upstream_calls == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from gateway import settings as gateway_settings
 from tests.gateway.html import links
 
 EVERY_TIME = [
@@ -19,10 +18,9 @@ EVERY_TIME = [
 
 @pytest.fixture
 def gateway_pages(settings):
-    """The gateway's Django side as it runs: its URLs and templates, no middleware."""
+    """The gateway's Django side as it runs: its URLs, no middleware."""
     settings.ROOT_URLCONF = "gateway.urls"
     settings.MIDDLEWARE = []
-    settings.TEMPLATES = gateway_settings.TEMPLATES
     return settings
 
 
