@@ -29,6 +29,7 @@ def serve(args: argparse.Namespace) -> None:
     service = SERVICES[args.service]
     port = args.port or service.port
     host = args.host or listen_host()
+    _check_port_free(host, port, service.port_variable)  # SO_REUSEPORT would share it silently
     os.environ["DJANGO_SETTINGS_MODULE"] = service.settings
     if service.name != "gateway":  # gunicorn's workers: Prometheus counts go to shared files
         default = var_dir() / "prometheus" / f"{service.name}-{port}"

@@ -33,7 +33,10 @@ class Service:
     def server_command(self, host: str, port: int) -> list[str]:
         """The real server for this service, sized by environment variables.
 
-        On SIGTERM both stop accepting and give in-flight requests GRACEFUL_TIMEOUT seconds."""
+        On SIGTERM both stop accepting and give in-flight requests GRACEFUL_TIMEOUT seconds.
+        gunicorn's workers each listen on a socket of their own (`--reuse-port`): the kernel
+        spreads new connections over them, where on one shared socket a single worker could win
+        every accept of a client's keep-alive connections and leave the other idle."""
         if self.name == "gateway":
             return gateway_command(host, port)
         return [
@@ -46,7 +49,7 @@ class Service:
             "--timeout", str(env_int("GUNICORN_TIMEOUT", 30)),
             "--graceful-timeout", str(env_int("GRACEFUL_TIMEOUT", 20)),
             "--keep-alive", str(env_int("GUNICORN_KEEPALIVE", 75)),
-            "--no-control-socket",
+            "--no-control-socket", "--reuse-port",
             "--logger-class", "config.logging.GunicornLogger",
             "--config", "python:telemetry.gunicorn_hooks",
         ]  # fmt: skip

@@ -75,6 +75,24 @@ def test_run_with_a_port_in_use_fails_with_one_line(embedded_env):
     ]
 
 
+def test_serve_on_a_port_another_server_shares_fails_with_one_line(embedded_env):
+    # gunicorn's workers set SO_REUSEPORT, which would let a second server share the port
+    port = int(embedded_env["CATALOG_REST_PORT"])
+    with socket.socket() as running_server:
+        running_server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        running_server.bind(("127.0.0.1", port))
+        running_server.listen()
+        done = subprocess.run(
+            [*CATALOG, "serve", "rest"], env=embedded_env, cwd=REPO, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: port {port} on 127.0.0.1 is already in use "
+        "(set CATALOG_REST_PORT to use another port)"
+    ]
+
+
 def test_seeding_a_seeded_catalog_fails_with_one_line(embedded_env):
     run_catalog(["migrate"], embedded_env)
     run_catalog(["seed", "--books", "3"], embedded_env)
