@@ -91,3 +91,16 @@ def test_a_missing_date_stays_none():
     author = Author.objects.create(name="Anonymous", birth_date=None)
     query = CompiledQuery(lambda pk: Author.objects.filter(pk=pk).values_list("birth_date"))
     assert query.rows(author.pk) == [(None,)]
+
+
+@pytest.mark.parametrize(
+    "stored", ["12.50", "2.675", "1.005", "0.00", "-0.00", "99999999.99", "0.01", "7"]
+)
+def test_a_decimal_is_the_orms_each_time_it_is_read_again(stored):
+    book = make_book(price=Decimal(stored))
+    query = CompiledQuery(by_id)
+    expected = list(by_id(book.pk))
+    for _ in range(2):  # the second read may come from what the first remembered
+        (row,) = query.rows(book.pk)
+        assert [row] == expected
+        assert str(row[4]) == str(expected[0][4])
