@@ -22,6 +22,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # front page's folder.
 CACHES = {**CACHES, "wsse-nonces": soap_settings.CACHES["wsse-nonces"]}
 INSTALLED_APPS = [*INSTALLED_APPS, "gateway.compare"]
-TEMPLATES = [
-    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], *gateway_settings.TEMPLATES[0]["DIRS"]]}
-]
+TEMPLATES = [{**TEMPLATES[0], "DIRS": gateway_settings.TEMPLATES[0]["DIRS"]}]  # REST has none
