@@ -31,6 +31,7 @@ class H2Wire:
     conn: h2.connection.H2Connection = field(init=False)
     events: list[h2.events.Event] = field(default_factory=list)
     closed: bool = False
+    reset: bool = False  # the server reset the connection (its last frames may be lost with it)
 
     def __post_init__(self) -> None:
         host, _, port = self.address.partition(":")
@@ -53,8 +54,10 @@ class H2Wire:
         """Send what h2 has framed; a server that already hung up is recorded, not raised."""
         try:
             self.sock.sendall(self.conn.data_to_send())
-        except (BrokenPipeError, ConnectionResetError):
+        except BrokenPipeError:
             self.closed = True
+        except ConnectionResetError:
+            self.closed = self.reset = True
 
     def ignore_stream_limit(self) -> None:
         """Open streams past the server's SETTINGS_MAX_CONCURRENT_STREAMS (h2 would refuse)."""
@@ -77,7 +80,10 @@ class H2Wire:
         while True:  # even after a failed send: the server's last frames may still be unread
             try:
                 data = self.sock.recv(65536)
-            except (TimeoutError, ConnectionResetError):
+            except TimeoutError:
+                break
+            except ConnectionResetError:
+                self.closed = self.reset = True
                 break
             if not data:
                 self.closed = True

@@ -57,8 +57,10 @@ def test_rapid_reset_ends_in_goaway_and_others_are_still_served(gateway, upstrea
             wire.flush()
         wire.read()
 
-        (goaway,) = wire.of(h2.events.ConnectionTerminated)
-    assert goaway.error_code == h2.errors.ErrorCodes.ENHANCE_YOUR_CALM
+        codes = [event.error_code for event in wire.of(h2.events.ConnectionTerminated)]
+    # The server ends the connection with GOAWAY ENHANCE_YOUR_CALM; when its reset of the
+    # connection (our unread resets still in flight) reaches us first, the GOAWAY is lost with it.
+    assert codes == [h2.errors.ErrorCodes.ENHANCE_YOUR_CALM] or (codes == [] and wire.reset)
     assert len(proxied(upstream)) < 100  # most were never served
     assert still_serves(gateway)
 
