@@ -409,8 +409,15 @@ class Gateway:
         return response
 
     async def _proxy(self, exchange: Exchange, request: httpx.Request, send: proxy.Send) -> None:
+        """The upstream's answer passed on: a small one whole (proxy.sent_whole), so the server
+        writes it at once; a large or undeclared one as it arrives."""
         response = await self._send_upstream(exchange, request)
         try:
+            length = response.headers.get("content-length")
+            if proxy.sent_whole(exchange.method, response.status_code, length):
+                answer = await self._whole(exchange, request, response)
+                await self._send_answer(exchange, answer, send)
+                return
             exchange.status = response.status_code
             response_headers = proxy.response_headers(response.headers.raw)
             response_headers.extend(exchange.gateway_headers())
@@ -425,10 +432,15 @@ class Gateway:
         cache: catalog reads are bounded by their page size."""
         response = await self._send_upstream(exchange, request)
         try:
-            with map_upstream_errors(request.extensions[UPSTREAM]):
-                content = b"".join([chunk async for chunk in response.aiter_raw()])
+            return await self._whole(exchange, request, response)
         finally:
             await response.aclose()
+
+    async def _whole(
+        self, exchange: Exchange, request: httpx.Request, response: httpx.Response
+    ) -> Answer:
+        with map_upstream_errors(request.extensions[UPSTREAM]):
+            content = b"".join([chunk async for chunk in response.aiter_raw()])
         headers = [
             (name, value)
             for name, value in proxy.response_headers(response.headers.raw)

@@ -110,6 +110,24 @@ async def read_body(receive: Receive, limit: int, content_length: bytes | None) 
             return b"".join(chunks)
 
 
+# An answer declared this small is read whole before it is passed on: one ASGI message, which
+# the server writes with its headers at once, costs less than streaming it (start, the body, the
+# end); the wait is one upstream write on loopback.
+WHOLE_ANSWER_BYTES = 64 * 1024
+
+
+def sent_whole(method: str, status: int, content_length: str | None) -> bool:
+    """Whether an answer is read whole before it is passed on: one with a body (not to a HEAD,
+    not a 204 or 304, whose Content-Length describes a body never sent) declared small."""
+    return (
+        method != "HEAD"
+        and status not in (204, 304)
+        and content_length is not None
+        and content_length.isdigit()
+        and int(content_length) <= WHOLE_ANSWER_BYTES
+    )
+
+
 async def stream_response(
     send: Send, status: int, headers: Headers, response: httpx.Response
 ) -> int:

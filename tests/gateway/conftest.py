@@ -66,6 +66,7 @@ class Reply:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    body_messages: int = 1  # the ASGI http.response.body messages it came in
 
     def header(self, name: str) -> str | None:
         wanted = name.lower().encode()
@@ -124,8 +125,8 @@ async def asgi_request(
 
     await app(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
-    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return Reply(start["status"], list(start["headers"]), content)
+    parts = [m.get("body", b"") for m in sent if m["type"] == "http.response.body"]
+    return Reply(start["status"], list(start["headers"]), b"".join(parts), len(parts))
 
 
 @dataclass
