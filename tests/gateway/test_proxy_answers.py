@@ -51,3 +51,18 @@ def test_a_head_answer_keeps_the_length_of_the_body_it_does_not_send(harness_fac
     reply = _through_gateway(harness_factory, answer, method="HEAD")
     assert (reply.status, reply.body) == (200, b"")
     assert reply.header_values("content-length") == ["512"]
+
+
+def test_an_upstream_dying_between_head_and_body_is_a_502_not_a_500(harness_factory):
+    # Found by tests/reliability/test_gateway_faults.py (a SIGKILL mid-load): the answer's head
+    # had been passed on, its body never came, and the server turned that into a bare 500.
+    async def body_never_sent():
+        raise httpx.ReadError("Not enough data to satisfy content length header")
+        yield b""
+
+    def answer(request):
+        return httpx.Response(200, headers={"Content-Length": "574"}, content=body_never_sent())
+
+    reply = _through_gateway(harness_factory, answer)
+    assert reply.status == 502
+    assert reply.header("content-type") == "application/problem+json"
