@@ -409,8 +409,8 @@ class Gateway:
         return response
 
     async def _proxy(self, exchange: Exchange, request: httpx.Request, send: proxy.Send) -> None:
-        """The upstream's answer passed on: a small one whole (proxy.sent_whole), so the server
-        writes it at once; a large or undeclared one as it arrives."""
+        """The upstream's answer passed on: a small one whole (proxy.sent_whole), so a failure
+        while it is read is still a 502; a large or undeclared one as it arrives."""
         response = await self._send_upstream(exchange, request)
         try:
             length = response.headers.get("content-length")

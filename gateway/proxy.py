@@ -110,9 +110,9 @@ async def read_body(receive: Receive, limit: int, content_length: bytes | None) 
             return b"".join(chunks)
 
 
-# An answer declared this small is read whole before it is passed on: one ASGI message, which
-# the server writes with its headers at once, costs less than streaming it (start, the body, the
-# end); the wait is one upstream write on loopback.
+# An answer declared this small is read whole before its head is passed on, so an upstream dying
+# between its head and its body is the gateway's 502, not a head the server then turns into a bare
+# 500; the wait is one upstream write on loopback (no faster or slower: docs/performance.md).
 WHOLE_ANSWER_BYTES = 64 * 1024
 
 
