@@ -40,11 +40,14 @@ def new_trace() -> tuple[str, dict[str, str]]:
 
 
 def wait_for(spans: Callable[[], list[dict[str, Any]]], services: set[str]) -> list[dict]:
-    """The trace's spans once every service's server span and some SQL have arrived."""
+    """The trace's spans once every service's server span and some SQL have arrived.
+
+    A server span ends after its children, so once it is here they are too; a service's first
+    batch alone (its auth and rate-limit spans) may come before its request has ended."""
     deadline = time.monotonic() + 15
     while True:
         found = spans()
-        names = {span["service"] for span in found}
+        names = {span["service"] for span in found if span["kind"] == "server"}
         if names >= services and any(is_sql(span) for span in found):
             return found
         if time.monotonic() > deadline:
