@@ -163,6 +163,8 @@ def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
     elif engine == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", 5)
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            config["OPTIONS"].update(_prepared_statement_options(config["OPTIONS"]))
         if pool := _pool_options():
             config["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
             config["OPTIONS"]["pool"] = pool
@@ -171,6 +173,23 @@ def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
             f"DATABASE_URL must be sqlite:// or postgres://, got engine {engine}"
         )
     return config
+
+
+def _prepared_statement_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Server-side binding, so psycopg prepares a statement its connection has run 5 times, and
+    generic plans for prepared statements. PostgreSQL spent more CPU planning the hot reads than
+    running them (a 100-book page: 1.2 ms planning, 0.25 ms execution), and its default keeps
+    re-planning an `IN` list of 100 ids whose values change with every page. The reads are
+    primary-key and foreign-key lookups, whose generic plan is the custom one. Off
+    (DATABASE_PREPARED_STATEMENTS=false) behind a pooler that cannot keep prepared statements."""
+    server_options = options.get("options", "")
+    if "plan_cache_mode" not in server_options:
+        server_options = f"{server_options} -c plan_cache_mode=force_generic_plan".strip()
+    return {
+        "server_side_binding": True,
+        "prepare_threshold": options.get("prepare_threshold", 5),
+        "options": server_options,
+    }
 
 
 def _pool_options() -> dict[str, Any] | None:

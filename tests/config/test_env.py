@@ -65,3 +65,18 @@ def test_numbers_and_booleans_are_parsed_or_refused_by_name(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env.env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_postgres_prepares_hot_statements_with_generic_plans(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    options = env.database_settings("postgres://cat@db.internal:5432/catalog")["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c plan_cache_mode=force_generic_plan"
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    options = env.database_settings("postgres://cat@db.internal:5432/catalog")["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "options" not in options
