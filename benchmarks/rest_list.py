@@ -1,6 +1,6 @@
 """How fast the REST list is: `python -m benchmarks.rest_list [--deep]`.
 
-Throughput (the default): a 100-book v2 page through the real view (selectors' three queries,
+Throughput (the default): a 100-book v2 page through the real view (selectors' two queries,
 plain-dict representations, orjson) against a plain nested ModelSerializer view of the same
 books in the same shape (select_related + prefetch_related, DRF's CursorPagination and JSON
 renderer), in alternating rounds in one process; prints both rates and their ratio.

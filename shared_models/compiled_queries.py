@@ -42,7 +42,8 @@ _FIRST_SENTINEL = 2_000_000_000
 
 
 Convert = Callable[[Any], Any]
-_REMEMBERED_DECIMALS = 4096  # per column and connection: a catalog's distinct prices, and more
+_REMEMBERED_DECIMALS = 512  # per column and connection: the prices of the hot pages; a bound small
+# enough that an export of any size holds no more than a page of books (test_export_memory)
 
 
 def _final_on_sqlite(field: Field[Any, Any]) -> Callable[[Any], bool] | None:

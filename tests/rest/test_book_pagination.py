@@ -71,14 +71,14 @@ def test_page_size_defaults_to_20_and_is_capped(anonymous):
     assert len(capped["results"]) == 25
 
 
-def test_a_page_costs_three_queries_whatever_its_size(anonymous):
+def test_a_page_costs_two_queries_whatever_its_size(anonymous):
     _books(30)
     counts = []
     for size in (5, 30):
         with CaptureQueriesContext(connection) as queries:
             assert anonymous.get(f"/api/v2/books/?page_size={size}").status_code == 200
         counts.append(len(queries))
-    assert counts == [3, 3]
+    assert counts == [2, 2]
 
 
 def test_an_empty_list_has_no_links(anonymous):
