@@ -110,7 +110,7 @@ class BookViewSet(CatalogViewSet):
 
     def retrieve(self, request: Request, pk: str, **kwargs: Any) -> Response:
         """The ETag is the book's version; If-None-Match with it answers 304 after reading the
-        version alone, so a revalidation costs one query instead of the book's three. A sparse
+        version alone, so a revalidation costs one query instead of the book's two. A sparse
         book (`fields`) has a tag of its own."""
         selected = self.selected_keys(request)
         variant = sparse.variant(selected, self.resource_keys())
