@@ -20,6 +20,12 @@ decimal column on SQLite arrives as a float that Django's converter turns into a
 Decimal, a pure function of the value (~1 us, 100 prices a page), so its answers are remembered
 (prices repeat; Decimals are immutable); zero, whose sign the Decimal keeps, is always converted.
 Every other value still goes through Django's own converters.
+
+On PostgreSQL, Django reads every `timestamptz` through a loader of its own, a pure-Python
+subclass of psycopg's that then sets Django's `tzinfo` (2.4 us a value against 0.18 us for
+psycopg's C loader; 202 values a 100-book page). When the session's time zone is UTC, the one
+Django sets with USE_TZ, psycopg's C loader returns the very same value (`tzinfo` is
+`datetime.timezone.utc`), so the cursors of these queries read timestamps with it.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ _FIRST_SENTINEL = 2_000_000_000
 
 
 Convert = Callable[[Any], Any]
+_TIMESTAMPTZ_OID = 1184  # PostgreSQL's own, fixed
 _REMEMBERED_DECIMALS = 512  # per column and connection: the prices of the hot pages; a bound small
 # enough that an export of any size holds no more than a page of books (test_export_memory)
 
@@ -80,6 +87,21 @@ def _column_converter(
     return lambda value: value if final(value) else convert(value)
 
 
+def _timestamp_loader(connection: BaseDatabaseWrapper) -> type | None:
+    """psycopg's C loader for `timestamptz`, where it returns what Django's loader would."""
+    if connection.vendor != "postgresql" or not settings.USE_TZ:
+        return None
+    if connection.timezone_name != "UTC":
+        return None
+    import psycopg
+    from psycopg.pq import Format
+
+    loader = psycopg.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
+    if loader is None or loader.__module__.startswith("psycopg."):
+        return None  # psycopg without its C extension: nothing to gain
+    return loader
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """One query's SQL for one connection, and where each argument goes in its parameters."""
@@ -88,6 +110,7 @@ class _Plan:
     parameters: tuple[Any, ...]  # the compiled parameters, sentinels included
     slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
     converters: tuple[tuple[int, Convert], ...]  # (column position, its converter)
+    timestamp_loader: type | None  # set where it reads a timestamp faster than Django's
 
     @classmethod
     def compile(
@@ -108,7 +131,12 @@ class _Plan:
             (position, _column_converter(functions, expression, connection))
             for position, (functions, expression) in compiler.get_converters(fields).items()
         )
-        return cls(sql, tuple(parameters), slots, converters)
+        reads_timestamps = any(
+            expression.output_field.get_internal_type() == "DateTimeField"
+            for expression, *_ in compiler.select[: compiler.col_count]
+        )
+        loader = _timestamp_loader(connection) if reads_timestamps else None
+        return cls(sql, tuple(parameters), slots, converters, loader)
 
     def rows(
         self, connection: BaseDatabaseWrapper, arguments: Sequence[int]
@@ -117,6 +145,8 @@ class _Plan:
         for position, index in self.slots:
             parameters[position] = int(arguments[index])
         with connection.cursor() as cursor:
+            if self.timestamp_loader is not None:
+                cursor.cursor.adapters.register_loader(_TIMESTAMPTZ_OID, self.timestamp_loader)
             cursor.execute(self.sql, parameters)
             rows: list[tuple[Any, ...]] = cursor.fetchall()
         if not self.converters:

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from psycopg.postgres import types
+from psycopg.pq import Format
 
 from shared_models.compiled_queries import CompiledQuery
 from shared_models.models import Author, Book, BookAuthor
@@ -104,3 +106,26 @@ def test_a_decimal_is_the_orms_each_time_it_is_read_again(stored):
         (row,) = query.rows(book.pk)
         assert [row] == expected
         assert str(row[4]) == str(expected[0][4])
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's timestamptz loaders")
+def test_a_timestamp_read_by_psycopgs_c_loader_is_the_orms_to_the_tzinfo():
+    book = make_book()
+    ((created_at,),) = CompiledQuery(
+        lambda pk: Book.objects.filter(pk=pk).values_list("created_at")
+    ).rows(book.pk)
+    ((expected,),) = Book.objects.filter(pk=book.pk).values_list("created_at")
+    assert created_at == expected
+    assert created_at.tzinfo is expected.tzinfo is UTC
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's timestamptz loaders")
+def test_the_connections_own_cursors_keep_djangos_timestamp_loader():
+    book = make_book()
+    CompiledQuery(lambda pk: Book.objects.filter(pk=pk).values_list("created_at")).rows(book.pk)
+    with connection.cursor() as cursor:
+        loader = cursor.cursor.adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
+    assert loader.__module__.startswith("django.")
+    assert Book.objects.get(pk=book.pk).created_at.tzinfo is UTC
