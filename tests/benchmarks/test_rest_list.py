@@ -7,7 +7,7 @@ import sys
 from tests.processes import REPO, base_env
 
 
-def test_the_rest_list_benchmark_compares_both_views_at_three_queries_a_page(tmp_path):
+def test_the_rest_list_benchmark_compares_both_views_and_their_queries_a_page(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.rest_list", "--books", "120", "--rounds", "2",
          "--seconds", "0.1"],
@@ -15,7 +15,7 @@ def test_the_rest_list_benchmark_compares_both_views_at_three_queries_a_page(tmp
         timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "queries per page: real view 3, ModelSerializer 3" in done.stdout
+    assert "queries per page: real view 2, ModelSerializer 3" in done.stdout
     assert "ratio:" in done.stdout
 
 
