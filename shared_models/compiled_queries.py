@@ -41,6 +41,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, QuerySet
+from psycopg import postgres
+from psycopg.pq import Format
 
 # Within every integer column's range (a lookup with an out-of-range value compiles to nothing),
 # and far from any real id of a catalog this size.
@@ -48,7 +50,7 @@ _FIRST_SENTINEL = 2_000_000_000
 
 
 Convert = Callable[[Any], Any]
-_TIMESTAMPTZ_OID = 1184  # PostgreSQL's own, fixed
+_TIMESTAMPTZ_OID = postgres.types["timestamptz"].oid
 _REMEMBERED_DECIMALS = 512  # per column and connection: the prices of the hot pages; a bound small
 # enough that an export of any size holds no more than a page of books (test_export_memory)
 
@@ -93,10 +95,7 @@ def _timestamp_loader(connection: BaseDatabaseWrapper) -> type | None:
         return None
     if connection.timezone_name != "UTC":
         return None
-    import psycopg
-    from psycopg.pq import Format
-
-    loader = psycopg.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
+    loader = postgres.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
     if loader is None or loader.__module__.startswith("psycopg."):
         return None  # psycopg without its C extension: nothing to gain
     return loader
