@@ -7,8 +7,10 @@ range. Reads: a book and a 100-book page, in REST v2 and v1 and in SOAP 1.1 and 
 
 The gateway pair sends the same REST v2 book GET through the gateway and directly, in
 alternating order: gateway/direct throughput at the table's concurrency, the median latency the
-gateway adds on one connection (c=1), and the gateway's CPU per proxied request (psutil, its
-process tree; only when the services were started here).
+gateway adds on one connection (c=1), how much of it is the gateway's own work (the median of its
+`Server-Timing: gateway;dur` on that connection; the rest is the second hop and the servers), and
+the gateway's CPU per proxied request (psutil, its process tree; only when the services were
+started here).
 
 Targets (DESIGN.md, issue 13): a book >= 0.50 and a 100-book page >= 0.20 of the floor; through
 the gateway, <= 0.7 ms added at p50 and >= 80 % of direct throughput.
@@ -20,7 +22,7 @@ import asyncio
 import os
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +34,8 @@ from benchmarks.runner import Endpoints, ServerCpu
 from benchmarks.stats import Spread, paired_difference, paired_ratio, percentile
 from catalog_cli.stack import live_stack
 from catalog_client.operations import envelope
-from catalog_client.wire import Connection, WireRequest, fetch
+from catalog_client.server_timing import durations
+from catalog_client.wire import Connection, WireRequest, WireResponse, fetch
 
 BOOK_TARGET, PAGE_TARGET = 0.50, 0.20
 GATEWAY_ADDED_P50_TARGET_MS, GATEWAY_THROUGHPUT_TARGET = 0.7, 0.80
@@ -136,6 +139,9 @@ class GatewayRound:
     direct_p50_ms: float  # at c=1
     gateway_p50_ms: float
     gateway_cpu_us: float | None  # per proxied request, at the table's concurrency
+    # at c=1, the p50 of the gateway's own time as its Server-Timing states it (`gateway;dur`:
+    # the pipeline's work, not the upstream's); None when the answers carried none
+    gateway_own_p50_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class GatewaySummary:
     throughput_ratio: Spread
     added_p50_ms: Spread
     cpu_us: Spread | None
+    own_p50_ms: Spread | None = None
 
     @property
     def meets_targets(self) -> bool:
@@ -154,6 +161,7 @@ class GatewaySummary:
 
 def gateway_summary(rounds: list[GatewayRound]) -> GatewaySummary:
     cpu = [r.gateway_cpu_us for r in rounds if r.gateway_cpu_us is not None]
+    own = [r.gateway_own_p50_ms for r in rounds if r.gateway_own_p50_ms is not None]
     return GatewaySummary(
         throughput_ratio=paired_ratio(
             [r.gateway_rps for r in rounds], [r.direct_rps for r in rounds]
@@ -162,6 +170,7 @@ def gateway_summary(rounds: list[GatewayRound]) -> GatewaySummary:
             [r.gateway_p50_ms for r in rounds], [r.direct_p50_ms for r in rounds]
         ),
         cpu_us=Spread.of(cpu) if cpu else None,
+        own_p50_ms=Spread.of(own) if own else None,
     )
 
 
@@ -182,6 +191,12 @@ def render(rows: list[FloorRow], gateway: GatewaySummary, *, concurrency: int, n
         )
     ratio, added = gateway.throughput_ratio, gateway.added_p50_ms
     cpu = f"{gateway.cpu_us.median / 1000:.2f} ms" if gateway.cpu_us else "n/a (not started here)"
+    own = gateway.own_p50_ms
+    own_line = (
+        [f"    of which its own work (p50)     {own.median:.2f} ms ({own.low:.2f}-{own.high:.2f}), "
+         "by its Server-Timing; the rest is the second hop and the servers"]
+        if own else []
+    )  # fmt: skip
     lines += [
         "",
         "Gateway, REST v2 book GET through it vs direct:",
@@ -189,6 +204,7 @@ def render(rows: list[FloorRow], gateway: GatewaySummary, *, concurrency: int, n
         f"({ratio.low:.2f}-{ratio.high:.2f}), target >= {GATEWAY_THROUGHPUT_TARGET:.2f}",
         f"  added p50 (c=1)                   {added.median:+.2f} ms "
         f"({added.low:+.2f} to {added.high:+.2f}), target <= {GATEWAY_ADDED_P50_TARGET_MS} ms",
+        *own_line,
         f"  gateway CPU per proxied request   {cpu}",
         f"  {'targets met' if gateway.meets_targets else 'targets MISSED'}",
         "",
@@ -201,10 +217,16 @@ def render(rows: list[FloorRow], gateway: GatewaySummary, *, concurrency: int, n
 
 
 async def _load(
-    host: str, port: int, request: WireRequest, concurrency: int, seconds: float
-) -> LoadResult:
+    host: str, port: int, request: WireRequest, concurrency: int, seconds: float,
+    seen: Callable[[WireResponse], None] | None = None,
+) -> LoadResult:  # fmt: skip
+    """`seen`, if given, is shown every response."""
+
     async def operation(connection: Connection, _: int) -> int:
-        return (await connection.exchange(request.encode(connection.authority))).status
+        response = await connection.exchange(request.encode(connection.authority))
+        if seen is not None:
+            seen(response)
+        return response.status
 
     result = await run_load(host, port, operation, concurrency=concurrency, seconds=seconds)
     if set(result.statuses) != {200} or result.errors:
@@ -263,8 +285,10 @@ async def _gateway_round(
     order = [("gateway", gateway), ("direct", direct)] if swap else [
         ("direct", direct), ("gateway", gateway)]  # fmt: skip
     figures: dict[str, float] = {}
+    own: list[float] = []
     for name, address in order:
-        single = await _load(*address, book, 1, seconds)
+        noted = _note_own_time(own) if name == "gateway" else None
+        single = await _load(*address, book, 1, seconds, seen=noted)
         figures[f"{name}_p50_ms"] = percentile(single.latencies, 0.5) * 1000
         before = cpu.snapshot()["gateway"] if cpu else 0.0
         loaded = await _load(*address, book, concurrency, seconds)
@@ -278,7 +302,19 @@ async def _gateway_round(
         direct_p50_ms=figures["direct_p50_ms"],
         gateway_p50_ms=figures["gateway_p50_ms"],
         gateway_cpu_us=figures.get("gateway_cpu_us"),
+        gateway_own_p50_ms=percentile(own, 0.5) if own else None,
     )
+
+
+def _note_own_time(into: list[float]) -> Callable[[WireResponse], None]:
+    """Notes the gateway's own time of each answer, as its Server-Timing states it."""
+
+    def note(response: WireResponse) -> None:
+        own = durations(response.headers.get("server-timing", "")).get("gateway")
+        if own is not None:
+            into.append(own)
+
+    return note
 
 
 @contextmanager

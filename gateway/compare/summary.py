@@ -8,6 +8,7 @@ import orjson
 from lxml import etree
 
 from catalog_client.exchanges import Exchange
+from catalog_client.server_timing import durations
 from catalog_contract.namespaces import SOAP11_ENVELOPE
 
 RATE_LIMIT_HEADERS = (
@@ -26,17 +27,7 @@ def status_line(exchange: Exchange) -> str:
 
 def server_timing(exchange: Exchange) -> dict[str, float]:
     """`gateway;dur=0.41, upstream;dur=3.20` as {"gateway": 0.41, "upstream": 3.2} (ms)."""
-    timings: dict[str, float] = {}
-    for metric in exchange.headers.get("server-timing", "").split(","):
-        name, _, parameters = metric.strip().partition(";")
-        for parameter in parameters.split(";"):
-            key, _, value = parameter.strip().partition("=")
-            if key == "dur":
-                try:
-                    timings[name] = float(value)
-                except ValueError:
-                    continue
-    return timings
+    return durations(exchange.headers.get("server-timing", ""))
 
 
 def rate_limit(exchange: Exchange) -> list[tuple[str, str]]:

@@ -51,6 +51,27 @@ def test_the_gateway_misses_its_targets_when_it_adds_too_much_latency():
     assert (summary.cpu_us, summary.meets_targets) == (None, False)
 
 
+def test_the_gateways_own_time_is_the_median_of_its_rounds():
+    rounds = [GatewayRound(1000, 900, 1.0, 1.8, None, gateway_own_p50_ms=own)
+              for own in (0.6, 0.9, 0.7)]  # fmt: skip
+    summary = gateway_summary(rounds)
+    assert summary.own_p50_ms is not None
+    assert (summary.own_p50_ms.median, summary.own_p50_ms.low) == (0.7, 0.6)
+
+
+def test_the_table_says_how_much_of_the_added_latency_is_the_gateways_own_work():
+    summary = gateway_summary([GatewayRound(1000, 900, 1.0, 3.0, None, gateway_own_p50_ms=0.8)])
+    text = render([], summary, concurrency=8, note="x")
+    assert "added p50 (c=1)                   +2.00 ms" in text
+    assert "of which its own work (p50)     0.80 ms (0.80-0.80), by its Server-Timing" in text
+
+
+def test_without_server_timing_the_table_has_no_own_work_line():
+    summary = gateway_summary([GatewayRound(1000, 900, 1.0, 3.0, None)])
+    assert summary.own_p50_ms is None
+    assert "own work" not in render([], summary, concurrency=8, note="x")
+
+
 def test_the_table_names_each_read_its_ratio_and_whether_it_met_its_target():
     rows = floor_rows({BOOK: [ReadRound(600, 1000)], PAGE: [ReadRound(100, 1000)]})
     text = render(
@@ -85,7 +106,9 @@ def test_a_tiny_run_prints_the_table_and_writes_its_figures(tmp_path):
     printed = run_catalog(args, env, timeout=180)
     assert printed.count(">=0.50") == 4 and printed.count(">=0.20") == 4, printed
     assert "gateway CPU per proxied request" in printed
+    assert "of which its own work (p50)" in printed
     figures = orjson.loads(out.read_bytes())
     assert len(figures["reads"]) == 8
     assert all(read["ratio"]["median"] > 0 for read in figures["reads"])
     assert figures["gateway"]["cpu_us"]["median"] > 0
+    assert 0 < figures["gateway"]["own_p50_ms"]["median"] < 1000
