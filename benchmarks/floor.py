@@ -333,8 +333,8 @@ def _services(
         yield (
             Endpoints(stack.url("rest"), stack.url("soap"), stack.url("gateway")),
             ServerCpu({"gateway": process.pid}) if process else None,
-            f"services started here as `make run` starts them, {books} books on "
-            f"{'PostgreSQL' if database.startswith('postgres') else 'SQLite'}",
+            f"services started here as `make run` starts them (but keeping no traces), {books} "
+            f"books on {'PostgreSQL' if database.startswith('postgres') else 'SQLite'}",
         )
 
 
