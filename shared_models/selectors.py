@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 
 from catalog_contract.ids import MAX_BATCH_IDS, BadIds, batch_ids
-from shared_models.compiled_queries import CompiledQuery
+from shared_models.compiled_queries import CompiledQuery, IdCondition, IdListQuery
 from shared_models.errors import NotFound, ValidationError
 from shared_models.models import Author, Book, BookAuthor, BookGenre, Genre, Publisher
 from shared_models.pagination import (
@@ -152,29 +152,27 @@ _NO_TEXT = Value(None, output_field=CharField())
 _NO_NUMBER = Value(None, output_field=IntegerField())
 
 
-@lru_cache(maxsize=64)
-def _credits_of(count: int) -> CompiledQuery:
-    """The authors and the genres of `count` books as one query, compiled once per count.
+def _credits(book_is: IdCondition) -> QuerySet[Any]:
+    """The authors and the genres of some books as one query.
 
     One query, not two: on PostgreSQL each is a round trip, on SQLite an execute and a fetch.
     An author row carries its id (a genre row NULL there); authors come in credit order, genres
     by slug (their position is NULL, so the slug in the fourth column orders them).
     """
+    authors = (
+        BookAuthor.objects.filter(book_is("book_id"))
+        .values_list("book_id", "position", "author_id", "author__name", _NO_TEXT)
+        .order_by()
+    )
+    genres = (
+        BookGenre.objects.filter(book_is("book_id"))
+        .values_list("book_id", _NO_NUMBER, _NO_NUMBER, "genre__slug", "genre__name")
+        .order_by()
+    )
+    return authors.union(genres, all=True).order_by("book_id", "position", "author__name")
 
-    def credits(*ids: int) -> QuerySet[Any]:
-        authors = (
-            BookAuthor.objects.filter(book_id__in=ids)
-            .values_list("book_id", "position", "author_id", "author__name", _NO_TEXT)
-            .order_by()
-        )
-        genres = (
-            BookGenre.objects.filter(book_id__in=ids)
-            .values_list("book_id", _NO_NUMBER, _NO_NUMBER, "genre__slug", "genre__name")
-            .order_by()
-        )
-        return authors.union(genres, all=True).order_by("book_id", "position", "author__name")
 
-    return CompiledQuery(credits, arity=count)
+_CREDITS = IdListQuery(_credits, counts=64, lists=2)
 
 
 def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
@@ -183,7 +181,7 @@ def _book_records(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
     authors: dict[int, list[AuthorRef]] = defaultdict(list)
     genres: dict[int, list[GenreRef]] = defaultdict(list)
     if ids:
-        for book_id, _, author_id, text, name in _credits_of(len(ids)).rows(*ids):
+        for book_id, _, author_id, text, name in _CREDITS.rows(ids):
             if author_id is None:
                 genres[book_id].append(GenreRef(text, name))
             else:
@@ -234,25 +232,21 @@ def book_version(*, book_id: int) -> int:
     return version
 
 
-@lru_cache(maxsize=MAX_BATCH_IDS)
-def _books_by_ids(count: int) -> CompiledQuery:
-    """The rows of `count` books by id, compiled once per count (a batch has at most
-    MAX_BATCH_IDS, so every count stays compiled)."""
-    return CompiledQuery(
-        lambda *ids: Book.objects.filter(pk__in=ids).values_list(*_BOOK_COLUMNS), arity=count
-    )
+# A batch has at most MAX_BATCH_IDS ids, so on SQLite every count stays compiled.
+_BOOKS_BY_IDS = IdListQuery(
+    lambda book_is: Book.objects.filter(book_is("id")).values_list(*_BOOK_COLUMNS),
+    counts=MAX_BATCH_IDS,
+)
 
 
 def book_batch(*, ids: Sequence[object]) -> list[BookRecord]:
     """The books with these ids, in the order asked for: a repeated id is served once (where it
-    first appears) and an id no book has is left out. Three queries whatever the count."""
+    first appears) and an id no book has is left out. Two queries whatever the count."""
     try:
         wanted = batch_ids(ids)
     except BadIds as exc:
         raise ValidationError({"ids": exc.messages}) from None
-    by_id = {
-        record.id: record for record in _book_records(_books_by_ids(len(wanted)).rows(*wanted))
-    }
+    by_id = {record.id: record for record in _book_records(_BOOKS_BY_IDS.rows(wanted))}
     return [by_id[book_id] for book_id in wanted if book_id in by_id]
 
 

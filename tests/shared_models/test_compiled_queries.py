@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from psycopg.postgres import types
 from psycopg.pq import Format
 
-from shared_models.compiled_queries import CompiledQuery
+from shared_models.compiled_queries import CompiledQuery, IdListQuery
 from shared_models.models import Author, Book, BookAuthor
 from tests.factories import make_author, make_book
 
@@ -129,3 +130,68 @@ def test_the_connections_own_cursors_keep_djangos_timestamp_loader():
         loader = cursor.cursor.adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
     assert loader.__module__.startswith("django.")
     assert Book.objects.get(pk=book.pk).created_at.tzinfo is UTC
+
+
+def titles_of(book_is):
+    return Book.objects.filter(book_is("id")).values_list("id", "title").order_by("id")
+
+
+def in_lookup(ids):
+    """The ORM's own `IN`, the answer an IdListQuery must match."""
+    return list(titles_of(lambda column: Q(**{f"{column}__in": ids})))
+
+
+def test_an_id_list_query_reads_what_an_in_lookup_reads_for_any_count():
+    ids = [make_book(title=f"Book {n}").pk for n in range(5)]
+    query = IdListQuery(titles_of, counts=8)
+    for wanted in (ids[:1], ids[1:4], ids, [ids[2], 987_654]):
+        assert query.rows(wanted) == in_lookup(wanted)
+
+
+def executed(statements):
+    """An execute wrapper that records each statement and its parameters as sent."""
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(record)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's arrays")
+def test_on_postgresql_a_long_id_list_is_one_statement_with_one_array_parameter():
+    ids = [make_book().pk for _ in range(3)]
+    longer, longest = [*ids, *range(10**6, 10**6 + 48)], [*ids, *range(10**6, 10**6 + 97)]
+    expected = in_lookup(ids)
+    query, statements, answers = IdListQuery(titles_of, counts=8), [], []
+    with executed(statements):
+        for wanted in (longer, longest):  # past the 50 parameters psycopg converts once
+            answers.append(query.rows(wanted))
+    assert answers == [expected, expected]
+    assert len({sql for sql, _ in statements}) == 1
+    assert "= ANY(%s)" in statements[0][0]
+    assert [params for _, params in statements] == [[longer], [longest]]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's arrays")
+def test_on_postgresql_an_id_list_psycopg_converts_once_stays_an_in_list():
+    ids = [make_book().pk for _ in range(3)]
+    statements = []
+    with executed(statements):
+        IdListQuery(titles_of, counts=8).rows([*ids, *range(10**6, 10**6 + 47)])
+    ((sql, params),) = statements
+    assert "ANY" not in sql
+    assert len(params) == 50
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite has no arrays")
+def test_on_sqlite_the_ids_are_an_in_list_of_their_count():
+    ids = [make_book().pk for _ in range(3)]
+    statements = []
+    with executed(statements):
+        IdListQuery(titles_of, counts=8).rows(ids)
+    ((sql, params),) = statements
+    assert "IN (%s, %s, %s)" in sql
+    assert list(params) == ids
