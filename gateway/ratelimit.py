@@ -10,7 +10,8 @@ Policies (settings, "N/second|minute|hour|day" or "N/<seconds>"):
                                                         per address without a bearer token
     metadata   GATEWAY_RATELIMIT_METADATA   600/minute  the documents clients set themselves up
                                                         from (routing.is_metadata: WSDL, OpenAPI,
-                                                        JWKS), per subject or address
+                                                        Swagger UI and its assets, JWKS), per
+                                                        subject or address
 
 Metadata has its own budget because toolkits fetch it far more often than people expect: JAX-WS
 downloads the WSDL for every new client object, so an application creating a few clients a

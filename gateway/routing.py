@@ -13,9 +13,11 @@
 Anything else is not proxied (the router hands it to Django: the landing page at /, /healthz,
 /readyz, /metrics, /compare/).
 
-Metadata (`is_metadata`) is the documents clients set themselves up from: the WSDLs (GET
-/soap/…?wsdl, /soap12/…?wsdl), the OpenAPI document and the JWKS. It has its own rate-limit
-policy (ratelimit.py), whatever its route class.
+Metadata (`is_metadata`) is the documents clients and people set themselves up from: the WSDLs
+(GET /soap/…?wsdl, /soap12/…?wsdl), the OpenAPI document, Swagger UI and its assets (/api/docs/,
+/static/…) and the JWKS. It has its own rate-limit policy (ratelimit.py), whatever its route
+class: one look at Swagger UI fetched its page, scripts and stylesheets (five or more requests)
+from the anonymous budget of 60 a minute that its "Try it out" then needed.
 
 A path is refused (400) before it goes anywhere if it could mean one thing to the gateway and
 another to the upstream: encoded slashes, backslashes or dots (%2F, %5C, %2E), NUL, `.` or `..`
@@ -52,7 +54,7 @@ _UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
 _OWN_JOB_RESOURCES = re.compile(r"/api/(?:v2/)?(?:books/export/|jobs/|webhooks/)")
-_METADATA_PATHS = frozenset({"/api/schema/", "/.well-known/jwks.json"})
+_METADATA_PATHS = frozenset({"/api/schema/", "/api/docs/", "/.well-known/jwks.json"})
 _WSDL_QUERY = re.compile(rb"(?:^|&)wsdl(?:=|&|$)", re.IGNORECASE)
 
 
@@ -92,7 +94,7 @@ def is_metadata(method: str, path: str, query_string: bytes) -> bool:
         return False
     if path.startswith(("/soap/", "/soap12/")):
         return _WSDL_QUERY.search(query_string) is not None
-    return path in _METADATA_PATHS
+    return path in _METADATA_PATHS or path.startswith("/static/")
 
 
 def check_path(path: str, raw_path: bytes) -> None:

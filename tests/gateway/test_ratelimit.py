@@ -95,6 +95,8 @@ def test_a_soap_client_is_refused_with_a_rate_limited_fault_it_can_read(
         ("/soap/catalog/", b"wsdl"),
         ("/soap12/catalog/", b"WSDL"),
         ("/api/schema/", b""),
+        ("/api/docs/", b""),
+        ("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js", b""),
         ("/.well-known/jwks.json", b""),
     ],
 )
