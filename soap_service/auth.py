@@ -60,7 +60,7 @@ def authenticate_request(ctx: Any) -> None:
         user = _username_token_user(security)
         principal = Principal(user.get_username(), scopes_for(user))
     elif bearer is not None:
-        principal = _token_principal(bearer)
+        principal = token_principal(bearer)
     ctx.udc = principal
     if ctx.descriptor.udd.changes_catalog:
         _require_write(principal)
@@ -77,7 +77,8 @@ def _username_token_user(security: Any) -> Any:
     return user
 
 
-def _token_principal(token: str) -> Principal:
+def token_principal(token: str) -> Principal:
+    """The verified bearer token's subject and scopes, or AuthenticationFailedFault."""
     try:
         claims = verify_access_token(
             token,

@@ -19,7 +19,7 @@ valid against the schema of our own WSDL. Text is escaped for XML; characters XM
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
@@ -147,14 +147,16 @@ class BookResponseRenderer:
         )
         self._tail = f"</{env}:Body></{env}:Envelope>"
 
-    def render(self, page: Any) -> bytes:
+    def render_page(
+        self, books: Iterable[BookRecord], next_cursor: str | None, previous_cursor: str | None
+    ) -> bytes:
         """A ListBooks response."""
         out = [self._head, "<tns:ListBooksResponse><tns:ListBooksResult><tns:books>"]
-        for book in page.books:
+        for book in books:
             _book_children(book, out, "<tns:book>", "</tns:book>")
         out.append("</tns:books>")
-        for name in ("next_cursor", "previous_cursor"):
-            if (cursor := getattr(page, name)) is not None:
+        for name, cursor in (("next_cursor", next_cursor), ("previous_cursor", previous_cursor)):
+            if cursor is not None:
                 out.append(f"<tns:{name}>{_escaped(cursor)}</tns:{name}>")
         out += ["</tns:ListBooksResult></tns:ListBooksResponse>", self._tail]
         return "".join(out).encode()
@@ -171,7 +173,8 @@ class BookResponseRenderer:
             return
         operation = ctx.descriptor.name
         if operation == "ListBooks":
-            ctx.out_string = [self.render(ctx.out_object[0])]
+            page = ctx.out_object[0]
+            ctx.out_string = [self.render_page(page.books, page.next_cursor, page.previous_cursor)]
         elif operation in _SINGLE_BOOK_READS:
             ctx.out_string = [self.render_book(operation, ctx.out_object[0])]
 

@@ -91,8 +91,7 @@ class _CatalogSoapMixin:
     def _check_http(self, transport: HttpTransportContext) -> None:
         if transport.get_request_method() != "POST":
             raise MethodNotAllowedFault("SOAP requests are POSTed (GET ?wsdl for the WSDL).")
-        media_type = (_content_type(transport) or "").split(";", 1)[0].strip().lower()
-        if media_type not in self.content_types:
+        if media_type(_content_type(transport)) not in self.content_types:
             expected = " or ".join(sorted(self.content_types))
             raise UnsupportedMediaTypeFault(
                 f"Send the envelope as {expected} (multipart/related, MTOM and SwA are not "
@@ -156,6 +155,11 @@ class _CatalogSoapMixin:
             ctx, CatalogFault, fault, detail, f"{{{TNS}}}CatalogFault", [], add_type=False
         )
         return detail
+
+
+def media_type(content_type: str | None) -> str:
+    """`text/xml` of `Text/XML; charset=utf-8`: what the content-type checks compare."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 def _content_type(transport: HttpTransportContext) -> str | None:

@@ -17,6 +17,10 @@ SOAP_MAX_TEXT_LENGTH = env_int("SOAP_MAX_TEXT_LENGTH", 100_000)
 # A gzip request body (service_http.request_decoding) may decode to no more than the body limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SOAP_MAX_BODY_BYTES
 
+# GetBook, GetBookByIsbn and ListBooks (no filter) answered beside Spyne's pipeline, byte for byte
+# what Spyne would send (soap_service/hot_reads.py); false sends every request through Spyne.
+SOAP_HOT_READS = env_bool("SOAP_HOT_READS", True)
+
 # WS-Security UsernameToken: how far wsu:Created may be from our clock; a nonce is remembered
 # for twice that, so a replay is refused for as long as its timestamp could be accepted.
 WSSE_MAX_CLOCK_SKEW_SECONDS = env_int("WSSE_MAX_CLOCK_SKEW_SECONDS", 300)

@@ -2,8 +2,9 @@
 
 Our own view rather than Spyne's DjangoView (protocol objects as class attributes, WSDL pinned to
 the first Host) or DjangoApplication (reads wsgi.input behind Django's back). POST goes to
-Spyne; `GET ?wsdl` is answered from soap_service.wsdl. A body over the size limit is refused
-from its Content-Length before Django reads it (Django would otherwise answer its own HTML 400).
+Spyne, unless soap_service.hot_reads answers it; `GET ?wsdl` is answered from soap_service.wsdl.
+A body over the size limit is refused from its Content-Length before Django reads it (Django
+would otherwise answer its own HTML 400).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from soap_service.faults import (
     RequestTooLargeFault,
     UnsupportedMediaTypeFault,
 )
+from soap_service.hot_reads import HotReads
 from soap_service.wsdl import WSDL_MAX_AGE_SECONDS, WsdlDocument, etag
 
 logger = logging.getLogger("soap_service.errors")
@@ -55,6 +57,7 @@ class SoapView:
     def __init__(self, soap_version: str) -> None:
         self.application = make_application(soap_version)
         self.server = CatalogServer(self.application)
+        self.hot_reads = HotReads(self.application)
         self.wsdl = WsdlDocument(self.application)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -82,7 +85,7 @@ class SoapView:
             )
         if refusal := _unreadable_body(request):
             return self.refuse(request, refusal)
-        return self.server.handle_rpc(request)
+        return self.hot_reads.answer(request) or self.server.handle_rpc(request)
 
     def wsdl_response(self, request: HttpRequest) -> HttpResponse:
         """The WSDL with a strong ETag (304 to a matching If-None-Match) and Cache-Control."""
