@@ -155,6 +155,7 @@ def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
+        config["ENGINE"] = "config.sqlite"  # Django's, each statement converted once
         config["OPTIONS"] = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",

@@ -8,7 +8,7 @@ from config import env
 
 def test_sqlite_urls_get_wal_and_immediate_transactions():
     config = env.database_settings("sqlite:////tmp/x/catalog.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "config.sqlite"
     assert config["NAME"] == "/tmp/x/catalog.sqlite3"
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
