@@ -3,8 +3,13 @@
 Tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) names a
 collector, whose spans then go out over OTLP/HTTP, or when CATALOG_TRACE_STORE keeps recent
 spans on this machine (telemetry.trace_store; `catalog run` turns it on), and
-OTEL_SDK_DISABLED is not true. The sampler is the SDK's (OTEL_TRACES_SAMPLER, ..._ARG); the
-service's name OTEL_SERVICE_NAME, or catalog-<service>.
+OTEL_SDK_DISABLED is not true. The service's name is OTEL_SERVICE_NAME, or catalog-<service>.
+
+Which requests are traced is the edge's decision: the gateway samples every request (or as
+OTEL_TRACES_SAMPLER, ..._ARG tell it), and REST and SOAP trace a request when its traceparent
+says its caller did, starting no trace of their own (`sampler_for`): a request sent straight to a
+service without a sampled traceparent is not traced, as a service behind the gateway expects.
+OTEL_TRACES_SAMPLER set for a service is the SDK's, as given.
 
 Off, nothing is installed: no provider, no instrumentation, and `span()` hands back one shared
 null context, so the request path pays a function call. On, the maintained instrumentations
@@ -19,12 +24,15 @@ import contextlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 
 from config.env import env_bool, env_str, var_dir
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.sampling import Sampler
 
 _NULL = nullcontext()
 _enabled = False
@@ -57,7 +65,9 @@ def setup_tracing(service: str) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     name = env_str("OTEL_SERVICE_NAME", f"catalog-{service}")
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    provider = TracerProvider(
+        resource=Resource.create({SERVICE_NAME: name}), sampler=sampler_for(service)
+    )
     if exporter_endpoint():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -71,6 +81,18 @@ def setup_tracing(service: str) -> bool:
     _instrument(service)
     _enabled = True
     return True
+
+
+def sampler_for(service: str) -> Sampler | None:
+    """None for the SDK's own choice (OTEL_TRACES_SAMPLER, or every request and every sampled
+    caller): the gateway's, and any service's told one. Otherwise REST and SOAP follow their
+    caller's sampled flag and start no trace: tracing a read costs it more than its /healthz
+    floor (docs/performance.md), which a request nobody asked to trace should not pay."""
+    if service == "gateway" or env_str("OTEL_TRACES_SAMPLER"):
+        return None
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased
+
+    return ParentBased(ALWAYS_OFF)
 
 
 def trace_directory() -> Path:
