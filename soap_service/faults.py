@@ -30,6 +30,7 @@ HTTP binding names for these cases.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import ClassVar
@@ -41,6 +42,8 @@ from catalog_contract import errors
 from catalog_contract.errors import ErrorKind
 from shared_models.errors import CatalogError, Conflict, NotFound, StaleVersion, ValidationError
 from soap_service.types import OPTIONAL, REQUIRED, TNS
+
+logger = logging.getLogger("soap_service.errors")
 
 
 class FieldError(ComplexModel):
@@ -190,6 +193,12 @@ def fault_for_domain_error(exc: CatalogError) -> CatalogFault:
 def is_unavailable(exc: Exception) -> bool:
     """The database cannot be reached (or is locked): worth retrying, not a bug."""
     return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def unavailable(operation: str, exc: Exception) -> UnavailableFault:
+    """The fault for an unreachable database, logged once as a warning (it is not a bug)."""
+    logger.warning("database unavailable in %s: %s", operation, exc)
+    return UnavailableFault("The catalog is unavailable; retry shortly.", retry_after=5)
 
 
 def as_catalog_fault(fault: Fault) -> CatalogFault:

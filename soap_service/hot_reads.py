@@ -6,8 +6,10 @@ hardened parser, checked against the same schema, served by the same selector an
 same renderer (soap_service.fastxml), so its answer is the one Spyne would send, byte for byte.
 Anything else goes to Spyne untouched: a SOAP Header (WS-Security, mustUnderstand), a filter, a
 value the schema refuses, a content type it would fault, credentials that fail, and any error
-raised by the read (a missing book, an unreachable database), which Spyne then reads again and
-answers as the fault it always was. Reads change nothing, so reading twice on that path is safe.
+raised by the read (a missing book, a cursor that is not one), which Spyne then reads again and
+answers as the fault it always was (reads change nothing, so reading twice is safe). The one
+exception is an unreachable database, answered at once with the same Server.Unavailable fault
+(soap_service.faults.unavailable), so the client does not wait twice for a connection.
 
 `SOAP_HOT_READS=false` turns it off (read per request). tests/soap/test_hot_reads.py holds both
 paths to the same status, headers and bytes.
@@ -27,7 +29,12 @@ from shared_models import selectors
 from soap_service import hardening
 from soap_service.auth import token_principal
 from soap_service.fastxml import BookResponseRenderer
-from soap_service.faults import AuthenticationFailedFault
+from soap_service.faults import (
+    AuthenticationFailedFault,
+    CatalogFault,
+    is_unavailable,
+    unavailable,
+)
 from soap_service.protocol import media_type
 from soap_service.types import TNS
 from telemetry import service_metrics
@@ -51,8 +58,11 @@ class _NotHot(Exception):
 class HotReads:
     """One SOAP version's hot reads, over its Spyne application's protocol."""
 
-    def __init__(self, application: Application) -> None:
+    def __init__(
+        self, application: Application, refuse: Callable[[HttpRequest, CatalogFault], HttpResponse]
+    ) -> None:
         protocol = application.in_protocol
+        self._refuse = refuse
         self._protocol = protocol
         self._renderer = BookResponseRenderer(application)
         self._version = "1.2" if protocol.soap12 else "1.1"
@@ -75,11 +85,15 @@ class HotReads:
             _check_credentials(request)
         except _NotHot:
             return None
+        name = operation.partition("}")[2]
         try:
             content = self._reads[operation](arguments)
-        except Exception:  # a missing book, a lost database: Spyne answers them as faults
-            return None
-        service_metrics.name_route(request, operation.partition("}")[2], self._version)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                return None  # a missing book, a bad cursor: Spyne reads again, answers its fault
+            service_metrics.name_route(request, name, self._version)
+            return self._refuse(request, unavailable(name, exc))  # not a second wait for it
+        service_metrics.name_route(request, name, self._version)
         return HttpResponse(content, content_type=self._content_type)
 
     def _call(self, request: HttpRequest) -> tuple[str, dict[str, str]]:

@@ -21,9 +21,9 @@ from shared_models.records import AuthorRecord, BookRecord, GenreRecord, Publish
 from soap_service.faults import (
     CatalogFault,
     ServerFault,
-    UnavailableFault,
     fault_for_domain_error,
     is_unavailable,
+    unavailable,
 )
 from soap_service.inputs import (
     LIST_BOOKS_NAMES,
@@ -101,10 +101,7 @@ class CatalogService(Service):
         except Exception as exc:
             request_id = _request_id(ctx)
             if is_unavailable(exc):
-                logger.warning("database unavailable in %s: %s", ctx.descriptor.name, exc)
-                raise UnavailableFault(
-                    "The catalog is unavailable; retry shortly.", retry_after=5
-                ) from None
+                raise unavailable(ctx.descriptor.name, exc) from None
             logger.error(
                 "unhandled %s in %s", type(exc).__name__, ctx.descriptor.name,
                 exc_info=exc, extra={"request_id": request_id},

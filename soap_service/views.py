@@ -57,7 +57,7 @@ class SoapView:
     def __init__(self, soap_version: str) -> None:
         self.application = make_application(soap_version)
         self.server = CatalogServer(self.application)
-        self.hot_reads = HotReads(self.application)
+        self.hot_reads = HotReads(self.application, self.refuse)
         self.wsdl = WsdlDocument(self.application)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

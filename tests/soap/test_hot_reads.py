@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
+from shared_models import selectors
 from soap_service.views import CatalogServer
 from tests import tokens
 from tests.factories import make_book, make_genre, valid_isbn
@@ -147,6 +149,24 @@ def test_what_a_hot_read_does_not_recognise_is_spynes_to_answer(client, books, s
     hot, spyne = answer_of_both(client, envelope(SPYNES[case]))
     assert_same(hot, spyne)
     assert len(spyne_calls) == 2
+
+
+def test_an_unreachable_database_is_answered_at_once_with_spynes_fault(
+    client, monkeypatch, spyne_calls
+):
+    attempts = []
+
+    def down(**_):
+        attempts.append("read")
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(selectors, "book_get", down)
+    hot, spyne = answer_of_both(client, envelope("<t:GetBook><t:id>1</t:id></t:GetBook>"))
+    assert b"Server.Unavailable" in hot.content
+    assert hot["Retry-After"] == "5"
+    assert_same(hot, spyne)
+    assert attempts == ["read", "read"]  # once hot, once by Spyne alone: never twice for one
+    assert len(spyne_calls) == 1
 
 
 def test_a_soap_header_sends_a_read_to_spyne(client, books, spyne_calls):
