@@ -1,12 +1,15 @@
 """The SQLite backend (config.sqlite) is Django's, with each statement's placeholders rewritten
-once and remembered."""
+once and remembered, and dates handed to Django's converters as the text SQLite holds."""
+
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoCursor
 
 from config.sqlite.base import SQLiteCursorWrapper, qmark_style
-from shared_models.models import Genre
+from shared_models.models import Book, Genre
+from tests.factories import make_book
 
 
 @pytest.mark.parametrize(
@@ -40,3 +43,21 @@ def test_the_catalog_runs_on_it_when_the_database_is_sqlite():
     assert Genre.objects.filter(slug="sea-stories").values_list("name", flat=True).get() == (
         "Sea stories"
     )
+
+
+@pytest.mark.django_db
+def test_a_date_column_reaches_python_as_text_and_the_orm_still_returns_dates():
+    if connection.vendor != "sqlite":
+        pytest.skip("DATABASE_URL names PostgreSQL: its driver returns dates")
+    book = make_book(published_date=date(2024, 3, 9))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT published_date, created_at FROM shared_models_book WHERE id = %s", [book.pk]
+        )
+        published, created = cursor.fetchone()
+    assert published == "2024-03-09"
+    assert isinstance(created, str)
+    stored = Book.objects.get(pk=book.pk)
+    assert stored.published_date == date(2024, 3, 9)
+    assert stored.created_at == book.created_at
+    assert stored.created_at.utcoffset() == timedelta(0)

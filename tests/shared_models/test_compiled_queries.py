@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -88,6 +88,28 @@ def test_a_datetime_stored_without_an_offset_is_still_made_aware_as_django_does(
     (row,) = CompiledQuery(by_id).rows(book.pk)
     assert [row] == list(by_id(book.pk))
     assert row[5] == datetime(2026, 6, 15, 12, tzinfo=UTC)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite stores dates as text")
+@pytest.mark.parametrize(
+    ("column", "stored", "expected"),
+    [
+        ("published_date", "2024-1-5", date(2024, 1, 5)),
+        ("created_at", "2026-6-15 12:00", datetime(2026, 6, 15, 12, tzinfo=UTC)),
+        ("created_at", "2026-06-15 12:00:00+02:00", datetime(2026, 6, 15, 10, tzinfo=UTC)),
+    ],
+)
+def test_a_date_text_the_c_parser_refuses_is_read_as_djangos_converters_read_it(
+    column, stored, expected
+):
+    book = make_book()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE shared_models_book SET {column} = %s WHERE id = %s", [stored, book.pk]
+        )
+    (row,) = CompiledQuery(by_id).rows(book.pk)
+    assert [row] == list(by_id(book.pk))
+    assert row[COLUMNS.index(column)] == expected
 
 
 def test_a_missing_date_stays_none():
