@@ -141,7 +141,8 @@ def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
     once wait for the lock instead of failing with "database is locked" mid-transaction.
     Both keep one connection per server thread open between requests (CONN_MAX_AGE): opening a
     SQLite file and setting its pragmas cost a book GET a quarter of its time. PostgreSQL checks
-    a connection's health before reuse; DATABASE_POOL_MAX_SIZE > 0 swaps that for psycopg's pool,
+    a connection's health before reuse, unless it worked a moment ago (config/postgresql/base.py);
+    DATABASE_POOL_MAX_SIZE > 0 swaps that for psycopg's pool,
     N connections per process shared by its threads (see docs/deployment.md).
     """
     url = url or database_url()
@@ -162,6 +163,7 @@ def database_settings(url: str | None = None) -> dj_database_url.DBConfig:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     elif engine == "django.db.backends.postgresql":
+        config["ENGINE"] = "config.postgresql"  # Django's, a connection that just worked unchecked
         config.setdefault("OPTIONS", {})
         config["OPTIONS"].setdefault("connect_timeout", 5)
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):

@@ -22,7 +22,7 @@ def test_sqlite_connections_are_kept_between_requests(monkeypatch):
 def test_postgres_urls_use_psycopg_with_reused_connections(monkeypatch):
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
     config = env.database_settings("postgres://cat:pw@db.internal:6543/catalog")
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "config.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6543, "catalog")
     assert config["CONN_MAX_AGE"] == 30
     assert config["CONN_HEALTH_CHECKS"] is True
