@@ -17,7 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.db import InterfaceError, OperationalError
+
 from catalog_contract import errors
+
+UNAVAILABLE_DETAIL = "The catalog is unavailable; retry shortly."
+UNAVAILABLE_RETRY_AFTER = 5  # seconds, in both protocols' answer to an unreachable database
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached (or is locked): worth retrying, not a bug. Both protocols
+    answer it as unavailable (REST 503, SOAP Server.Unavailable) with a Retry-After."""
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 class CatalogError(Exception):

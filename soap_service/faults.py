@@ -35,12 +35,19 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import ClassVar
 
-from django.db import InterfaceError, OperationalError
 from spyne import Array, ComplexModel, Fault, Integer, Unicode
 
 from catalog_contract import errors
 from catalog_contract.errors import ErrorKind
-from shared_models.errors import CatalogError, Conflict, NotFound, StaleVersion, ValidationError
+from shared_models.errors import (
+    UNAVAILABLE_DETAIL,
+    UNAVAILABLE_RETRY_AFTER,
+    CatalogError,
+    Conflict,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
 from soap_service.types import OPTIONAL, REQUIRED, TNS
 
 logger = logging.getLogger("soap_service.errors")
@@ -190,15 +197,10 @@ def fault_for_domain_error(exc: CatalogError) -> CatalogFault:
     return ServerFault("Internal error.")
 
 
-def is_unavailable(exc: Exception) -> bool:
-    """The database cannot be reached (or is locked): worth retrying, not a bug."""
-    return isinstance(exc, (OperationalError, InterfaceError))
-
-
 def unavailable(operation: str, exc: Exception) -> UnavailableFault:
     """The fault for an unreachable database, logged once as a warning (it is not a bug)."""
     logger.warning("database unavailable in %s: %s", operation, exc)
-    return UnavailableFault("The catalog is unavailable; retry shortly.", retry_after=5)
+    return UnavailableFault(UNAVAILABLE_DETAIL, retry_after=UNAVAILABLE_RETRY_AFTER)
 
 
 def as_catalog_fault(fault: Fault) -> CatalogFault:

@@ -26,13 +26,13 @@ from spyne import Application
 
 from credentials.tokens import TokenRejected, bearer_token
 from shared_models import selectors
+from shared_models.errors import database_unavailable
 from soap_service import hardening
 from soap_service.auth import token_principal
 from soap_service.fastxml import BookResponseRenderer
 from soap_service.faults import (
     AuthenticationFailedFault,
     CatalogFault,
-    is_unavailable,
     unavailable,
 )
 from soap_service.protocol import media_type
@@ -89,7 +89,7 @@ class HotReads:
         try:
             content = self._reads[operation](arguments)
         except Exception as exc:
-            if not is_unavailable(exc):
+            if not database_unavailable(exc):
                 return None  # a missing book, a bad cursor: Spyne reads again, answers its fault
             service_metrics.name_route(request, name, self._version)
             return self._refuse(request, unavailable(name, exc))  # not a second wait for it

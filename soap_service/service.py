@@ -16,13 +16,12 @@ from spyne import Array, Boolean, Fault, Integer32, Service, Unicode, rpc
 
 from catalog_contract.ids import MAX_BATCH_IDS, MAX_ID, MIN_ID
 from shared_models import selectors, services
-from shared_models.errors import CatalogError
+from shared_models.errors import CatalogError, database_unavailable
 from shared_models.records import AuthorRecord, BookRecord, GenreRecord, PublisherRecord
 from soap_service.faults import (
     CatalogFault,
     ServerFault,
     fault_for_domain_error,
-    is_unavailable,
     unavailable,
 )
 from soap_service.inputs import (
@@ -100,7 +99,7 @@ class CatalogService(Service):
             raise fault_for_domain_error(exc) from None
         except Exception as exc:
             request_id = _request_id(ctx)
-            if is_unavailable(exc):
+            if database_unavailable(exc):
                 raise unavailable(ctx.descriptor.name, exc) from None
             logger.error(
                 "unhandled %s in %s", type(exc).__name__, ctx.descriptor.name,

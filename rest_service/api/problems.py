@@ -42,7 +42,14 @@ from rest_service.api.authentication import WWW_AUTHENTICATE
 from rest_service.api.conditional import etag
 from rest_service.api.renderers import to_json
 from service_http.request_decoding import UnsupportedContentCoding
-from shared_models.errors import CatalogError, StaleVersion, ValidationError
+from shared_models.errors import (
+    UNAVAILABLE_DETAIL,
+    UNAVAILABLE_RETRY_AFTER,
+    CatalogError,
+    StaleVersion,
+    ValidationError,
+    database_unavailable,
+)
 
 logger = logging.getLogger("rest_service.errors")
 
@@ -88,6 +95,10 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     elif isinstance(exc, SuspiciousOperation):
         status, code, detail = _suspicious(exc)
         extensions, headers = {}, {}
+    elif database_unavailable(exc):
+        logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+        status, code, detail = 503, errors.SERVICE_UNAVAILABLE.code, UNAVAILABLE_DETAIL
+        extensions, headers = {}, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
     else:
         return _server_error(request, exc)
     body = problem(code=code, status=status, detail=detail, instance=request.path, **extensions)

@@ -3,6 +3,7 @@ detail and instance, and no traceback; DRF's errors and Django's own (unknown UR
 alike."""
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from shared_models import selectors
@@ -108,3 +109,17 @@ def test_every_response_carries_a_request_id(anonymous):
     generated = anonymous.get("/api/v2/books/")["X-Request-ID"]
     assert len(generated) == 32
     assert anonymous.get("/api/v2/books/", HTTP_X_REQUEST_ID="a\nb")["X-Request-ID"] != "a\nb"
+
+
+def test_an_unreachable_database_is_a_503_to_retry_not_a_crash(anonymous, monkeypatch, caplog):
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(selectors, "book_list", down)
+    response = anonymous.get("/api/v2/books/")
+    body = assert_problem(response, 503, "service-unavailable")
+    assert response["Retry-After"] == "5"
+    assert "connection refused" not in body["detail"]
+    assert [record.levelname for record in caplog.records if "unavailable" in record.message] == [
+        "WARNING"
+    ]
