@@ -42,15 +42,16 @@ class RouteClass(StrEnum):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_STATIC = "/static/"  # the REST service's static files (Swagger UI), served through the gateway
 PROXIED_PREFIXES = (
     "/api/",
     "/auth/token/",
     "/soap/",
     "/soap12/",
     "/.well-known/jwks.json",
-    "/static/",
+    _STATIC,
 )
-_UNVERSIONED = ("/api/schema/", "/api/docs/", "/static/")
+_UNVERSIONED = ("/api/schema/", "/api/docs/", _STATIC)
 _REFUSED_ESCAPES = re.compile(rb"%(?:2[fFeE]|5[cC]|00)")
 _TOKEN_PREFIX = b"/auth/token/"
 _OWN_JOB_RESOURCES = re.compile(r"/api/(?:v2/)?(?:books/export/|jobs/|webhooks/)")
@@ -94,7 +95,7 @@ def is_metadata(method: str, path: str, query_string: bytes) -> bool:
         return False
     if path.startswith(("/soap/", "/soap12/")):
         return _WSDL_QUERY.search(query_string) is not None
-    return path in _METADATA_PATHS or path.startswith("/static/")
+    return path in _METADATA_PATHS or path.startswith(_STATIC)
 
 
 def check_path(path: str, raw_path: bytes) -> None:

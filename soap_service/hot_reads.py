@@ -91,10 +91,11 @@ class HotReads:
         except Exception as exc:
             if not database_unavailable(exc):
                 return None  # a missing book, a bad cursor: Spyne reads again, answers its fault
-            service_metrics.name_route(request, name, self._version)
-            return self._refuse(request, unavailable(name, exc))  # not a second wait for it
+            response = self._refuse(request, unavailable(name, exc))  # not a second wait for it
+        else:
+            response = HttpResponse(content, content_type=self._content_type)
         service_metrics.name_route(request, name, self._version)
-        return HttpResponse(content, content_type=self._content_type)
+        return response
 
     def _call(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
         """The operation and its arguments (tag: text), if the envelope is plain, the operation
