@@ -37,6 +37,27 @@ def test_get_returns_the_book_with_its_relations():
     assert [g.slug for g in record.genres] == ["fantasy"]
 
 
+def test_get_reads_what_a_batch_reads_of_the_same_book():
+    """A book by id is one union query, a batch two queries: the same record either way, credits
+    in credit order and genres by slug, whatever order they were added in."""
+    publisher = make_publisher()
+    authors = [make_author("Zadie Smith"), make_author("Anne Carson"), make_author("Mo Yan")]
+    genres = [make_genre("poetry"), make_genre("essays"), make_genre("fantasy")]
+    other = make_book(title="Other", authors=authors[:1], genres=genres[:1], publisher=publisher)
+    book = make_book(title="Credits", authors=authors, genres=genres, publisher=publisher)
+    record = selectors.book_get(book_id=book.pk)
+    assert [a.name for a in record.authors] == ["Zadie Smith", "Anne Carson", "Mo Yan"]
+    assert [g.slug for g in record.genres] == ["essays", "fantasy", "poetry"]
+    assert record == selectors.book_batch(ids=[other.pk, book.pk])[1]
+
+
+def test_get_returns_a_book_without_authors_or_genres():
+    book = make_book(title="Anonymous", authors=[], genres=[])
+    record = selectors.book_get(book_id=book.pk)
+    assert (record.title, record.authors, record.genres) == ("Anonymous", [], [])
+    assert (record.published_date, record.price) == (date(1968, 11, 1), Decimal("9.99"))
+
+
 def test_get_of_a_missing_book_is_not_found():
     with pytest.raises(NotFound):
         selectors.book_get(book_id=404)
