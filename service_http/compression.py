@@ -81,7 +81,9 @@ def _strip_coded_validators(request: HttpRequest) -> list[str]:
         if key == "HTTP_IF_NONE_MATCH":
             held = tags
         request.META[key] = ", ".join(codings.without_coding(tag) for tag in tags)
-    request.__dict__.pop("headers", None)  # a cached_property an outer middleware may have read
+        # `headers` is a cached_property an outer middleware may have read: built again from
+        # META, only when META changed (building it walks every header, twice a request else).
+        request.__dict__.pop("headers", None)
     return held
 
 

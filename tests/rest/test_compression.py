@@ -8,7 +8,9 @@ import gzip
 import brotli
 import orjson
 import pytest
+from django.http import HttpResponse
 
+from service_http.compression import CompressionMiddleware
 from shared_models.models import Book
 from tests.factories import book_body_v2, make_book, make_user
 from tests.rest.problems import assert_problem
@@ -152,3 +154,17 @@ def test_a_zip_bomb_is_413_after_decoding_at_most_the_limit_and_a_chunk(
                            HTTP_CONTENT_ENCODING="gzip")  # fmt: skip
     assert_problem(response, 413, "content-too-large")
     assert max(decoder.produced for decoder in decoders) <= 200_000 + 64 * 1024
+
+
+def test_the_headers_an_outer_middleware_read_are_kept_when_no_validator_is_rewritten(rf):
+    """Rebuilding `request.headers` walks every header: only a rewritten validator needs it."""
+    seen = {}
+
+    def view(request):
+        seen["headers"] = request.headers
+        return HttpResponse(b"{}", content_type="application/json")
+
+    request = rf.get("/api/v2/books/", HTTP_ACCEPT_ENCODING="gzip")
+    read_outside = request.headers
+    CompressionMiddleware(view)(request)
+    assert seen["headers"] is read_outside
