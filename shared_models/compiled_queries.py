@@ -121,9 +121,12 @@ def _timestamp_loader(connection: BaseDatabaseWrapper) -> type | None:
 
 
 class AnyOf(Lookup):
-    """`column = ANY(%s)`: a list of values as one array parameter (PostgreSQL only).
+    """`column = ANY(%s::type[])`: a list of values as one array parameter (PostgreSQL only).
 
-    Used as an expression, `AnyOf(F("book_id"), ids)`, so no field gains a lookup by name."""
+    Used as an expression, `AnyOf(F("book_id"), ids)`, so no field gains a lookup by name. The
+    cast lets the array travel as its text, `{1,2,3}`, which a compiled query writes with one
+    `join` (`_array_text`): psycopg dumps a list element by element in Python (100 ids: ~100 us,
+    the join ~15 us), and the credits of a list name its ids twice."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -134,7 +137,13 @@ class AnyOf(Lookup):
     def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        element_type = self.lhs.output_field.cast_db_type(connection)
+        return f"{lhs} = ANY({rhs}::{element_type}[])", [*lhs_params, *rhs_params]
+
+
+def _array_text(values: Sequence[Any]) -> str:
+    """A list of integers as PostgreSQL's array text; `int` keeps anything else out of it."""
+    return "{" + ",".join(map(str, map(int, values))) + "}"
 
 
 def _sentinel_index(value: Any, sentinels: list[int]) -> int | None:
@@ -195,9 +204,7 @@ class _Plan:
         parameters = list(self.parameters)
         for position, index in self.slots:
             argument = arguments[index]
-            parameters[position] = (
-                [int(value) for value in argument] if index in self.arrays else int(argument)
-            )
+            parameters[position] = _array_text(argument) if index in self.arrays else int(argument)
         with connection.cursor() as cursor:
             if self.timestamp_loader is not None:
                 cursor.cursor.adapters.register_loader(_TIMESTAMPTZ_OID, self.timestamp_loader)

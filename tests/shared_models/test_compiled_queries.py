@@ -192,8 +192,9 @@ def test_on_postgresql_a_long_id_list_is_one_statement_with_one_array_parameter(
             answers.append(query.rows(wanted))
     assert answers == [expected, expected]
     assert len({sql for sql, _ in statements}) == 1
-    assert "= ANY(%s)" in statements[0][0]
-    assert [params for _, params in statements] == [[longer], [longest]]
+    assert "= ANY(%s::bigint[])" in statements[0][0]
+    as_text = ["{" + ",".join(map(str, wanted)) + "}" for wanted in (longer, longest)]
+    assert [params for _, params in statements] == [[as_text[0]], [as_text[1]]]
 
 
 @pytest.mark.postgres
