@@ -183,6 +183,15 @@ def _credits(book_is: IdCondition) -> QuerySet[Any]:
 
 
 _CREDITS = IdListQuery(_credits, counts=64, lists=2)
+# The credits of every book whose id lies between two ids: a page of the whole catalog in id
+# order holds each book in its range, so one index range scan reads its credits, where a list of
+# ids is a probe per id (a 100-book page on PostgreSQL: about half the query's CPU).
+_CREDITS_BETWEEN = CompiledQuery(
+    lambda first, last: _credits(
+        lambda column: Q(**{f"{column}__gte": first, f"{column}__lte": last})
+    ),
+    arity=2,
+)
 
 # A book's columns but its id, NULL in a credit's row.
 _NO_BOOK_COLUMNS = (_NO_TEXT,) * (len(_BOOK_COLUMNS) - 1)
@@ -250,11 +259,20 @@ def _book_records(
     ]
 
 
-def _records(rows: list[tuple[Any, ...]]) -> list[BookRecord]:
+def _records(rows: list[tuple[Any, ...]], *, every_id_between: bool = False) -> list[BookRecord]:
     """The records of these books' rows, their credits read by a second query (a page's rows
-    come from a query whose order and limit a union cannot hold on SQLite)."""
+    come from a query whose order and limit a union cannot hold on SQLite).
+
+    `every_id_between`: the rows are every book whose id lies between their lowest and highest
+    (a page of the unfiltered catalog in id order), so the credits are read by that range. A
+    book added between the two queries with an id in it (only an explicit id could be) brings
+    credits no row asks for, and they are left out."""
     ids = [row[0] for row in rows]
-    return _book_records(rows, _CREDITS.rows(ids) if ids else ())
+    if not ids:
+        return []
+    if every_id_between:
+        return _book_records(rows, _CREDITS_BETWEEN.rows(min(ids), max(ids)))
+    return _book_records(rows, _CREDITS.rows(ids))
 
 
 def _records_from_union(rows: Iterable[tuple[Any, ...]]) -> list[BookRecord]:
@@ -333,7 +351,8 @@ def book_list(
     size = clean_page_size(page_size)
     criteria = criteria or BookFilter()
     position = decode_cursor(cursor, order) if cursor else None
-    if criteria == BookFilter() and (position is None or order.field == "id"):
+    whole_catalog = criteria == BookFilter()
+    if whole_catalog and (position is None or order.field == "id"):
         rows = _catalog_page_rows(order, position, size)
     else:
         rows = list(
@@ -345,7 +364,8 @@ def book_list(
     rows, next_cursor, previous_cursor = page_of(
         rows, columns=_BOOK_COLUMNS, ordering=order, position=position, page_size=size
     )
-    return Page(_records(rows), next_cursor, previous_cursor)
+    every_id_between = whole_catalog and order.field == "id"
+    return Page(_records(rows, every_id_between=every_id_between), next_cursor, previous_cursor)
 
 
 def _catalog_page_rows(
