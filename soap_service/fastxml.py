@@ -19,9 +19,10 @@ valid against the schema of our own WSDL. Text is escaped for XML; characters XM
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import orjson
 from lxml import etree
 from spyne import Application
 
@@ -99,21 +100,40 @@ def _escaped(value: str) -> str:
     return value if _NEEDS_ESCAPING.search(value) is None else value.translate(_ESCAPED)
 
 
-def _needs_escaping(book: BookRecord) -> bool:
-    """Whether any of the book's texts needs escaping: one search over all of them rather than one
-    per text (a dozen a book), since almost no book needs any."""
-    texts = [
-        book.isbn, book.title, book.subtitle, book.publisher.name, book.language, book.currency,
-        book.description, *[ref.name for ref in book.authors],
-    ]  # fmt: skip
-    for genre in book.genres:
-        texts += (genre.slug, genre.name)
+def _needs_escaping(books: Iterable[BookRecord]) -> bool:
+    """Whether any text of these books needs escaping: one search over all of them rather than
+    one per text (a dozen a book), since almost no book needs any."""
+    texts: list[str] = []
+    for book in books:
+        texts += (
+            book.isbn, book.title, book.subtitle, book.publisher.name, book.language,
+            book.currency, book.description, *[ref.name for ref in book.authors],
+        )  # fmt: skip
+        for genre in book.genres:
+            texts += (genre.slug, genre.name)
     return _NEEDS_ESCAPING.search("".join(texts)) is not None
 
 
-def _book_children(book: BookRecord, out: list[str], before: str = "", after: str = "") -> None:
-    """A Book's children, in the order the WSDL declares them, between `before` and `after`."""
-    esc = _escaped if _needs_escaping(book) else str
+def _timestamps(books: Iterable[BookRecord]) -> list[tuple[str, str]]:
+    """Each book's created_at and updated_at as `isoformat()` writes them, formatted by orjson
+    in one call: `isoformat()` of an aware datetime cost ~2.4 us, 200 a page."""
+    stamps = [stamp for book in books for stamp in (book.created_at, book.updated_at)]
+    if not stamps:
+        return []
+    formatted = iter(orjson.dumps(stamps).decode()[2:-2].split('","'))
+    return list(zip(formatted, formatted, strict=True))
+
+
+def _book_children(
+    book: BookRecord,
+    stamps: tuple[str, str],
+    esc: Callable[[str], str],
+    out: list[str],
+    before: str = "",
+    after: str = "",
+) -> None:
+    """A Book's children, in the order the WSDL declares them, between `before` and `after`;
+    `stamps` are its created_at and updated_at (`_timestamps`), `esc` escapes its texts."""
     out.append(
         f"{before}<tns:id>{book.id}</tns:id><tns:isbn>{esc(book.isbn)}</tns:isbn>"
         f"<tns:title>{esc(book.title)}</tns:title>"
@@ -134,6 +154,7 @@ def _book_children(book: BookRecord, out: list[str], before: str = "", after: st
             f"<tns:genre><tns:slug>{esc(genre.slug)}</tns:slug><tns:name>{esc(genre.name)}</tns:name>"
             "</tns:genre>"
         )
+    created, updated = stamps
     out.append(
         f"</tns:genres><tns:published_date>{book.published_date.isoformat()}</tns:published_date>"
         f"<tns:language>{esc(book.language)}</tns:language><tns:pages>{book.pages}</tns:pages>"
@@ -141,9 +162,13 @@ def _book_children(book: BookRecord, out: list[str], before: str = "", after: st
         f"<tns:currency>{esc(book.currency)}</tns:currency></tns:price>"
         f"<tns:description>{esc(book.description)}</tns:description>"
         f"<tns:version>{book.version}</tns:version>"
-        f"<tns:created_at>{book.created_at.isoformat()}</tns:created_at>"
-        f"<tns:updated_at>{book.updated_at.isoformat()}</tns:updated_at>{after}"
+        f"<tns:created_at>{created}</tns:created_at>"
+        f"<tns:updated_at>{updated}</tns:updated_at>{after}"
     )
+
+
+def _escaping(books: Sequence[BookRecord]) -> Callable[[str], str]:
+    return _escaped if _needs_escaping(books) else str
 
 
 class BookResponseRenderer:
@@ -160,12 +185,13 @@ class BookResponseRenderer:
         self._tail = f"</{env}:Body></{env}:Envelope>"
 
     def render_page(
-        self, books: Iterable[BookRecord], next_cursor: str | None, previous_cursor: str | None
+        self, books: Sequence[BookRecord], next_cursor: str | None, previous_cursor: str | None
     ) -> bytes:
         """A ListBooks response."""
         out = [self._head, "<tns:ListBooksResponse><tns:ListBooksResult><tns:books>"]
-        for book in books:
-            _book_children(book, out, "<tns:book>", "</tns:book>")
+        esc = _escaping(books)
+        for book, stamps in zip(books, _timestamps(books), strict=True):
+            _book_children(book, stamps, esc, out, "<tns:book>", "</tns:book>")
         out.append("</tns:books>")
         for name, cursor in (("next_cursor", next_cursor), ("previous_cursor", previous_cursor)):
             if cursor is not None:
@@ -176,7 +202,7 @@ class BookResponseRenderer:
     def render_book(self, operation: str, book: BookRecord) -> bytes:
         """A GetBook or GetBookByIsbn response."""
         out = [self._head, f"<tns:{operation}Response><tns:{operation}Result>"]
-        _book_children(book, out)
+        _book_children(book, _timestamps([book])[0], _escaping([book]), out)
         out += [f"</tns:{operation}Result></tns:{operation}Response>", self._tail]
         return "".join(out).encode()
 

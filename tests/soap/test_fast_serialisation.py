@@ -4,16 +4,21 @@ C14N), and what they write is valid against the schema the WSDL publishes."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from spyne import Application
 from spyne.server.wsgi import WsgiApplication
 
-from shared_models.records import BookRecord
+from shared_models.models import Book
+from shared_models.records import BookRecord, PublisherRef
 from soap_service import types
+from soap_service.fastxml import _timestamps
 from soap_service.protocol import GenericCatalogSoap11, GenericCatalogSoap12
 from soap_service.service import CatalogService
 from tests.factories import make_author, make_book, make_genre, make_publisher
@@ -147,3 +152,41 @@ def test_characters_xml_cannot_carry_are_replaced_not_sent(client, operation):
     response = post_envelope(client, envelope(operation.format(id=book.pk)))
     title = etree.fromstring(response.content).findtext(f".//{{{types.TNS}}}title")
     assert response.status_code == 200 and title == "bell\ufffd and escape\ufffd"
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.2"])
+def test_timestamps_on_the_second_equal_spynes_generic_output(client, version):
+    """A timestamp without microseconds is written without a fraction, as Spyne writes it."""
+    book = make_book()
+    Book.objects.filter(pk=book.pk).update(
+        created_at=datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC),
+        updated_at=datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC),
+    )
+    for operation in (
+        "<t:ListBooks/>", f"<t:GetBook><t:id>{book.pk}</t:id></t:GetBook>",
+    ):  # fmt: skip
+        body = envelope(operation, version=version)
+        fast = post_envelope(client, body, version).content
+        assert b"<tns:created_at>2001-02-03T04:05:06+00:00</tns:created_at>" in fast
+        assert c14n(fast) == c14n(generic_call(version, body))
+
+
+_OFFSETS = st.sampled_from(
+    [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=8)), None]
+)
+_STAMP = datetime(2001, 2, 3, tzinfo=UTC)
+_A_BOOK = BookRecord(
+    1, "9780000000002", "Title", "", [], PublisherRef(1, "Press"), [], date(2001, 2, 3), "en", 1,
+    Decimal("1.00"), "EUR", "", 1, _STAMP, _STAMP,
+)  # fmt: skip
+
+
+@given(
+    pairs=st.lists(st.tuples(st.datetimes(timezones=_OFFSETS), st.datetimes(timezones=_OFFSETS)))
+)
+def test_timestamps_are_formatted_as_isoformat_formats_them(pairs):
+    """The renderer formats a page's timestamps with orjson in one call: the same text, whatever
+    the offset, the microseconds or the year."""
+    books = [replace(_A_BOOK, created_at=created, updated_at=updated) for created, updated in pairs]
+    expected = [(created.isoformat(), updated.isoformat()) for created, updated in pairs]
+    assert _timestamps(books) == expected
