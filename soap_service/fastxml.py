@@ -109,8 +109,8 @@ def _needs_escaping(book: BookRecord) -> bool:
 
 
 # An author, a publisher or a genre is written alike page after page (the selectors share their
-# refs between records), so each one's element is written, escaped, once: a publisher named
-# "Faber & Faber" made every text of a fifth of the seeded catalog's books go through `_escaped`.
+# refs between records), so each one's element is written, escaped, once: a seeded publisher
+# "... & Sons" had made every text of a fifth of the seeded catalog's books go through `_escaped`.
 @lru_cache(maxsize=8192)
 def _author_element(author_id: int, name: str) -> str:
     return (
